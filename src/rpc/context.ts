@@ -1,0 +1,20 @@
+// ServerContext: what a handler knows about the call it serves.
+import type { Metadata } from "./metadata.js";
+
+/** The call a server handler is serving. */
+export interface ServerContext {
+  /** Full method path, `/package.Service/Method`. */
+  readonly method: string;
+  /** Request headers sent by the client. */
+  readonly requestMetadata: Metadata;
+  /** Headers to send before the first response (mutable until the first message). */
+  readonly responseHeaders: Metadata;
+  /** Trailers to send with the status (mutable until the call ends). */
+  readonly responseTrailers: Metadata;
+  /** Absolute deadline in epoch milliseconds, or undefined for none. */
+  readonly deadline: number | undefined;
+  /** Fires when the client cancels, the deadline passes or the session closes. */
+  readonly signal: AbortSignal;
+  /** The peer's authenticated Ed25519 identity public key (32 bytes), when known. */
+  readonly peerIdentity: Uint8Array | undefined;
+}
