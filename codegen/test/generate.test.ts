@@ -1,0 +1,76 @@
+// Golden-file and behaviour tests of protoc-gen-xtmp.
+import { create } from "@bufbuild/protobuf";
+import { MethodDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
+import { expect } from "chai";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { generate, parseOptions } from "../generate.js";
+import { buildRequest, ROOT } from "./build-request.js";
+
+const GOLDEN = join(ROOT, "codegen/test/golden");
+
+function output(files: string[], parameter?: string): Map<string, string> {
+  const res = generate(buildRequest(files, parameter));
+  expect(res.error ?? "").to.equal("");
+  return new Map(res.file.map((f) => [f.name, f.content]));
+}
+
+function golden(name: string, actual: string): void {
+  const path = join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === "1") writeFileSync(path, actual);
+  expect(actual).to.equal(readFileSync(path, "utf8"), `${name} differs; rerun with UPDATE_GOLDEN=1 if intended`);
+}
+
+describe("protoc-gen-xtmp", function () {
+  this.timeout(60_000);
+
+  it("matches the golden output for a schema with options", () => {
+    const files = output(["fixture/v1/fixture.proto"]);
+    expect([...files.keys()]).to.deep.equal(["fixture/v1/fixture_xtmp.ts"]);
+    golden("fixture_xtmp.ts.golden", files.get("fixture/v1/fixture_xtmp.ts") ?? "");
+  });
+
+  it("generates a schema that does not import the options, with defaults", () => {
+    const req = buildRequest(["fixture/v1/plain.proto"]);
+    expect(req.protoFile.map((f) => f.name)).to.not.include("xtmp/v1/options.proto");
+    const res = generate(req);
+    expect(res.error ?? "").to.equal("");
+    const text = res.file[0]?.content ?? "";
+    golden("plain_xtmp.ts.golden", text);
+    expect(text).to.include(`rules: { delivery: "reliable", idempotency: "unknown", signed: false, compression: "default" }`);
+  });
+
+  it("declares proto3 optional support", () => {
+    expect(generate(buildRequest(["fixture/v1/plain.proto"])).supportedFeatures & 1n).to.equal(1n);
+  });
+
+  it("keeps method ids stable when methods are appended", () => {
+    const req = buildRequest(["fixture/v1/fixture.proto"]);
+    const ids = (text: string) => [...text.matchAll(/path: "([^"]+)",\n\s+id: (\d+)/g)].map((m) => `${m[1]}=${m[2]}`);
+    const before = ids(generate(req).file[0]?.content ?? "");
+    const file = req.protoFile.find((f) => f.name === "fixture/v1/fixture.proto");
+    file?.service[0]?.method.push(
+      create(MethodDescriptorProtoSchema, { name: "Appended", inputType: ".fixture.v1.EchoRequest", outputType: ".fixture.v1.EchoResponse" }),
+    );
+    const after = ids(generate(req).file[0]?.content ?? "");
+    expect(before).to.have.length(4);
+    expect(after.slice(0, 4)).to.deep.equal(before);
+    expect(after[4]).to.equal("/fixture.v1.EchoService/Appended=5");
+  });
+
+  it("rejects DELIVERY_DATAGRAM on a non-server-streaming method", () => {
+    const req = buildRequest(["fixture/v1/fixture.proto"]);
+    const svc = req.protoFile.find((f) => f.name === "fixture/v1/fixture.proto")?.service[0];
+    const ticks = svc?.method.find((m) => m.name === "Ticks");
+    if (!ticks) throw new Error("fixture changed");
+    ticks.serverStreaming = false;
+    expect(generate(req).error).to.match(/DELIVERY_DATAGRAM is only valid on server-streaming/);
+  });
+
+  it("resolves a relative runtime path per output file and rejects unknown options", () => {
+    const text = output(["fixture/v1/plain.proto"], "runtime=../src/index.js").get("fixture/v1/plain_xtmp.ts") ?? "";
+    expect(text).to.include(`from "../../../src/index.js"`);
+    expect(() => parseOptions("bogus=1")).to.throw(/unknown option/);
+    expect(generate(buildRequest(["fixture/v1/plain.proto"], "bogus=1")).error).to.match(/unknown option/);
+  });
+});

@@ -1,0 +1,90 @@
+// Enforces the layering of src/ (who may import whom), file size and header comments.
+import { expect } from "chai";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, posix, relative } from "node:path";
+import { ROOT } from "../codegen/test/build-request.js";
+
+/** Layer -> layers it may import (itself always allowed). */
+const ALLOWED: Record<string, string[]> = {
+  status: [],
+  wire: ["status"],
+  secure: ["wire", "status"],
+  mux: ["wire", "status"],
+  transport: ["status"],
+  rpc: ["mux", "wire", "status"],
+  client: ["transport", "secure", "mux", "rpc", "wire", "status"],
+  server: ["transport", "secure", "mux", "rpc", "wire", "status"],
+  ".": ["*"],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
+  });
+}
+
+const SRC = join(ROOT, "src");
+const srcFiles = files(SRC).map((f) => relative(SRC, f).split("\\").join("/"));
+
+function layerOf(file: string): string {
+  const parts = file.split("/");
+  return parts.length === 1 ? "." : (parts[0] as string);
+}
+
+describe("architecture", () => {
+  it("every src file belongs to a known layer", () => {
+    for (const f of srcFiles) expect(ALLOWED, f).to.have.property(layerOf(f));
+  });
+
+  it("layers import only what they may", () => {
+    const violations: string[] = [];
+    for (const f of srcFiles) {
+      const layer = layerOf(f);
+      const allowed = ALLOWED[layer] ?? [];
+      const text = readFileSync(join(SRC, f), "utf8");
+      for (const m of text.matchAll(/^\s*(?:import|export)[^'"]*from\s+["']([^"']+)["']/gm)) {
+        const spec = m[1] as string;
+        if (!spec.startsWith(".")) continue; // packages and node: built-ins
+        const target = posix.normalize(posix.join(posix.dirname(f), spec));
+        if (target.startsWith("..")) {
+          violations.push(`${f} imports outside src: ${spec}`);
+          continue;
+        }
+        const tl = layerOf(target);
+        if (tl === layer || allowed.includes("*") || allowed.includes(tl)) continue;
+        violations.push(`${f} (${layer}) imports ${target} (${tl})`);
+      }
+    }
+    expect(violations).to.deep.equal([]);
+  });
+
+  it("only src/index.ts is imported from outside src (public entry)", () => {
+    const outside = ["demo", "cli", "bench"].flatMap((d) => {
+      try {
+        return files(join(ROOT, d));
+      } catch {
+        return [];
+      }
+    });
+    const bad = outside.filter((f) => /from\s+["'][./]+src\/(?!index\.js)/.test(readFileSync(f, "utf8")));
+    expect(bad.map((f) => relative(ROOT, f))).to.deep.equal([]);
+  });
+
+  it("files start with a one-line header comment and stay under ~400 lines", () => {
+    const dirs = ["src", "codegen", "cli", "demo"];
+    for (const d of dirs) {
+      let list: string[];
+      try {
+        list = files(join(ROOT, d)).filter((f) => !f.includes(`${join("codegen", "test", "golden")}`));
+      } catch {
+        continue;
+      }
+      for (const f of list) {
+        const text = readFileSync(f, "utf8");
+        expect(text.startsWith("// "), `${relative(ROOT, f)} needs a header comment`).to.equal(true);
+        expect(text.split("\n").length, `${relative(ROOT, f)} is too long`).to.be.at.most(420);
+      }
+    }
+  });
+});
