@@ -40,7 +40,9 @@ type Builtin = Date | ((...args: never[]) => unknown) | Uint8Array | string | nu
  */
 export type DeepPartial<T> = T extends Builtin
   ? T
-  : T extends globalThis.Array<infer U>
+  : T extends Map<infer K, infer V>
+    ? Map<K, DeepPartial<V>>
+    : T extends globalThis.Array<infer U>
     ? globalThis.Array<DeepPartial<U>>
     : T extends ReadonlyArray<infer U>
       ? ReadonlyArray<DeepPartial<U>>

@@ -82,8 +82,9 @@ describe("message round trips (ts-proto vs protobuf-es)", function () {
     expect([...(decoded.bundle?.transactions[0]?.payload ?? [])]).to.deep.equal([0, 255, 1, 254]);
     expect(decoded.bundle?.routing).to.deep.equal({ $case: "walletAffinity", walletAffinity: "w" });
     const stats = LoadBalancerStatsResponse.decode(
-      LoadBalancerStatsResponse.encode(LoadBalancerStatsResponse.fromPartial({ rpcsByPeer: { a: 1, "": -5 }, numFailures: 2 })).finish(),
+      LoadBalancerStatsResponse.encode({ rpcsByPeer: new Map([["a", 1], ["", -5], ["__proto__", 3]]), numFailures: 2 }).finish(),
     );
-    expect(stats.rpcsByPeer).to.deep.equal({ a: 1, "": -5 });
+    // maps are ES Maps (useMapType): even the key "__proto__" is kept as data
+    expect([...stats.rpcsByPeer]).to.deep.equal([["a", 1], ["", -5], ["__proto__", 3]]);
   });
 });

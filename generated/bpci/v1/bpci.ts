@@ -122,7 +122,7 @@ export interface RegisterWalletRequest {
   /** What kind of wallet this is. */
   kind: WalletKind;
   /** Free-form labels (e.g. "region" -> "eu-west"). */
-  metadata: { [key: string]: string };
+  metadata: Map<string, string>;
   /** Client time of the request, Unix milliseconds. */
   createdAtMs: bigint;
 }
@@ -296,7 +296,7 @@ export interface PriceTicksResponse {
 }
 
 function createBaseRegisterWalletRequest(): RegisterWalletRequest {
-  return { walletId: "", publicKey: new Uint8Array(0), kind: 0, metadata: {}, createdAtMs: 0n };
+  return { walletId: "", publicKey: new Uint8Array(0), kind: 0, metadata: new Map(), createdAtMs: 0n };
 }
 
 export const RegisterWalletRequest: MessageFns<RegisterWalletRequest> = {
@@ -310,7 +310,7 @@ export const RegisterWalletRequest: MessageFns<RegisterWalletRequest> = {
     if (message.kind !== 0) {
       writer.uint32(24).int32(message.kind);
     }
-    globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
+    message.metadata.forEach((value, key) => {
       RegisterWalletRequest_MetadataEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
     });
     if (message.createdAtMs !== 0n) {
@@ -366,7 +366,7 @@ export const RegisterWalletRequest: MessageFns<RegisterWalletRequest> = {
 
             const entry4 = RegisterWalletRequest_MetadataEntry.decode(reader, reader.uint32());
             if (entry4.value !== undefined) {
-              message.metadata[entry4.key] = entry4.value;
+              message.metadata.set(entry4.key, entry4.value);
             }
             continue;
           }
@@ -405,18 +405,13 @@ export const RegisterWalletRequest: MessageFns<RegisterWalletRequest> = {
       kind: isSet(object.kind) ? walletKindFromJSON(object.kind) : 0,
       metadata: isObject(object.metadata)
         ? (globalThis.Object.entries(object.metadata) as [string, any][]).reduce(
-          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
-            globalThis.Object.defineProperty(acc, key, {
-              value: globalThis.String(value),
-              enumerable: true,
-              configurable: true,
-              writable: true,
-            });
+          (acc: Map<string, string>, [key, value]: [string, any]) => {
+            acc.set(key, globalThis.String(value));
             return acc;
           },
-          {},
+          new Map(),
         )
-        : {},
+        : new Map(),
       createdAtMs: isSet(object.createdAtMs)
         ? BigInt(object.createdAtMs)
         : isSet(object.created_at_ms)
@@ -436,14 +431,11 @@ export const RegisterWalletRequest: MessageFns<RegisterWalletRequest> = {
     if (message.kind !== 0) {
       obj.kind = walletKindToJSON(message.kind);
     }
-    if (message.metadata) {
-      const entries = globalThis.Object.entries(message.metadata) as [string, string][];
-      if (entries.length > 0) {
-        obj.metadata = {};
-        entries.forEach(([k, v]) => {
-          obj.metadata[k] = v;
-        });
-      }
+    if (message.metadata?.size) {
+      obj.metadata = {};
+      message.metadata.forEach((v, k) => {
+        obj.metadata[k] = v;
+      });
     }
     if (message.createdAtMs !== 0n) {
       obj.createdAtMs = message.createdAtMs.toString();
@@ -459,15 +451,15 @@ export const RegisterWalletRequest: MessageFns<RegisterWalletRequest> = {
     message.walletId = object.walletId ?? "";
     message.publicKey = object.publicKey ?? new Uint8Array(0);
     message.kind = object.kind ?? 0;
-    message.metadata = (globalThis.Object.entries(object.metadata ?? {}) as [string, string][]).reduce(
-      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+    message.metadata = (() => {
+      const m = new Map();
+      (object.metadata as Map<string, string> ?? new Map()).forEach((value, key) => {
         if (value !== undefined) {
-          acc[key] = globalThis.String(value);
+          m.set(key, globalThis.String(value));
         }
-        return acc;
-      },
-      {},
-    );
+      });
+      return m;
+    })();
     message.createdAtMs = (object.createdAtMs !== undefined && object.createdAtMs !== null)
       ? BigInt(object.createdAtMs)
       : 0n;

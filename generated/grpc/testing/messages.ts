@@ -269,7 +269,7 @@ export interface LoadBalancerStatsRequest {
 
 export interface LoadBalancerStatsResponse {
   /** The number of completed RPCs for each peer. */
-  rpcsByPeer: { [key: string]: number };
+  rpcsByPeer: Map<string, number>;
   /** The number of RPCs that failed to record a remote peer. */
   numFailures: number;
 }
@@ -1692,12 +1692,12 @@ export const LoadBalancerStatsRequest: MessageFns<LoadBalancerStatsRequest> = {
 };
 
 function createBaseLoadBalancerStatsResponse(): LoadBalancerStatsResponse {
-  return { rpcsByPeer: {}, numFailures: 0 };
+  return { rpcsByPeer: new Map(), numFailures: 0 };
 }
 
 export const LoadBalancerStatsResponse: MessageFns<LoadBalancerStatsResponse> = {
   encode(message: LoadBalancerStatsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    globalThis.Object.entries(message.rpcsByPeer).forEach(([key, value]: [string, number]) => {
+    message.rpcsByPeer.forEach((value, key) => {
       LoadBalancerStatsResponse_RpcsByPeerEntry.encode({ key: key as any, value }, writer.uint32(10).fork()).join();
     });
     if (message.numFailures !== 0) {
@@ -1726,7 +1726,7 @@ export const LoadBalancerStatsResponse: MessageFns<LoadBalancerStatsResponse> = 
 
             const entry1 = LoadBalancerStatsResponse_RpcsByPeerEntry.decode(reader, reader.uint32());
             if (entry1.value !== undefined) {
-              message.rpcsByPeer[entry1.key] = entry1.value;
+              message.rpcsByPeer.set(entry1.key, entry1.value);
             }
             continue;
           }
@@ -1754,31 +1754,21 @@ export const LoadBalancerStatsResponse: MessageFns<LoadBalancerStatsResponse> = 
     return {
       rpcsByPeer: isObject(object.rpcsByPeer)
         ? (globalThis.Object.entries(object.rpcsByPeer) as [string, any][]).reduce(
-          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
-            globalThis.Object.defineProperty(acc, key, {
-              value: globalThis.Number(value),
-              enumerable: true,
-              configurable: true,
-              writable: true,
-            });
+          (acc: Map<string, number>, [key, value]: [string, any]) => {
+            acc.set(key, globalThis.Number(value));
             return acc;
           },
-          {},
+          new Map(),
         )
         : isObject(object.rpcs_by_peer)
         ? (globalThis.Object.entries(object.rpcs_by_peer) as [string, any][]).reduce(
-          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
-            globalThis.Object.defineProperty(acc, key, {
-              value: globalThis.Number(value),
-              enumerable: true,
-              configurable: true,
-              writable: true,
-            });
+          (acc: Map<string, number>, [key, value]: [string, any]) => {
+            acc.set(key, globalThis.Number(value));
             return acc;
           },
-          {},
+          new Map(),
         )
-        : {},
+        : new Map(),
       numFailures: isSet(object.numFailures)
         ? globalThis.Number(object.numFailures)
         : isSet(object.num_failures)
@@ -1789,14 +1779,11 @@ export const LoadBalancerStatsResponse: MessageFns<LoadBalancerStatsResponse> = 
 
   toJSON(message: LoadBalancerStatsResponse): unknown {
     const obj: any = {};
-    if (message.rpcsByPeer) {
-      const entries = globalThis.Object.entries(message.rpcsByPeer) as [string, number][];
-      if (entries.length > 0) {
-        obj.rpcsByPeer = {};
-        entries.forEach(([k, v]) => {
-          obj.rpcsByPeer[k] = Math.round(v);
-        });
-      }
+    if (message.rpcsByPeer?.size) {
+      obj.rpcsByPeer = {};
+      message.rpcsByPeer.forEach((v, k) => {
+        obj.rpcsByPeer[k] = Math.round(v);
+      });
     }
     if (message.numFailures !== 0) {
       obj.numFailures = Math.round(message.numFailures);
@@ -1809,15 +1796,15 @@ export const LoadBalancerStatsResponse: MessageFns<LoadBalancerStatsResponse> = 
   },
   fromPartial(object: DeepPartial<LoadBalancerStatsResponse>): LoadBalancerStatsResponse {
     const message = createBaseLoadBalancerStatsResponse();
-    message.rpcsByPeer = (globalThis.Object.entries(object.rpcsByPeer ?? {}) as [string, number][]).reduce(
-      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+    message.rpcsByPeer = (() => {
+      const m = new Map();
+      (object.rpcsByPeer as Map<string, number> ?? new Map()).forEach((value, key) => {
         if (value !== undefined) {
-          acc[key] = globalThis.Number(value);
+          m.set(key, globalThis.Number(value));
         }
-        return acc;
-      },
-      {},
-    );
+      });
+      return m;
+    })();
     message.numFailures = object.numFailures ?? 0;
     return message;
   },
