@@ -1,0 +1,97 @@
+// node:crypto (OpenSSL) backend: the fast default on Node.js.
+import * as nc from "node:crypto";
+import { assertNonZero, type Aead, type CipherName, type CryptoBackend, type KeyPair } from "./crypto.js";
+
+const X25519_PKCS8 = Buffer.from("302e020100300506032b656e04220420", "hex");
+const X25519_SPKI = Buffer.from("302a300506032b656e032100", "hex");
+const ED25519_PKCS8 = Buffer.from("302e020100300506032b657004220420", "hex");
+const ED25519_SPKI = Buffer.from("302a300506032b6570032100", "hex");
+const ALGO: Record<CipherName, nc.CipherGCMTypes | "chacha20-poly1305"> = { AESGCM: "aes-256-gcm", ChaChaPoly: "chacha20-poly1305" };
+
+function privKey(prefix: Buffer, raw: Uint8Array): nc.KeyObject {
+  return nc.createPrivateKey({ key: Buffer.concat([prefix, raw]), format: "der", type: "pkcs8" });
+}
+
+function pubKey(prefix: Buffer, raw: Uint8Array): nc.KeyObject {
+  return nc.createPublicKey({ key: Buffer.concat([prefix, raw]), format: "der", type: "spki" });
+}
+
+function rawPublic(key: nc.KeyObject): Uint8Array {
+  return new Uint8Array(key.export({ format: "der", type: "spki" }).subarray(12));
+}
+
+class NodeAead implements Aead {
+  private readonly key: nc.KeyObject;
+  private readonly algo: string;
+  constructor(cipher: CipherName, key: Uint8Array) {
+    if (key.length !== 32) throw new Error("aead: key must be 32 bytes");
+    this.algo = ALGO[cipher];
+    this.key = nc.createSecretKey(key);
+  }
+  seal(nonce: Uint8Array, ad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    const c = nc.createCipheriv(this.algo as nc.CipherGCMTypes, this.key, nonce, { authTagLength: 16 });
+    if (ad.length > 0) c.setAAD(ad, { plaintextLength: plaintext.length });
+    const out = Buffer.allocUnsafe(plaintext.length + 16);
+    const n = plaintext.length > 0 ? c.update(plaintext).copy(out, 0) : 0;
+    c.final();
+    c.getAuthTag().copy(out, n);
+    return out;
+  }
+  open(nonce: Uint8Array, ad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null {
+    if (ciphertext.length < 16) return null;
+    const body = ciphertext.subarray(0, ciphertext.length - 16);
+    const d = nc.createDecipheriv(this.algo as nc.CipherGCMTypes, this.key, nonce, { authTagLength: 16 });
+    d.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
+    if (ad.length > 0) d.setAAD(ad, { plaintextLength: body.length });
+    const out = body.length > 0 ? d.update(body) : Buffer.alloc(0);
+    try {
+      d.final();
+    } catch {
+      return null; // authentication failure is an expected outcome, reported as null
+    }
+    return out;
+  }
+}
+
+/** The node:crypto backend. */
+export const nodeCrypto: CryptoBackend = {
+  name: "node",
+  aead: (cipher, key) => new NodeAead(cipher, key),
+  x25519Generate(): KeyPair {
+    const { privateKey, publicKey } = nc.generateKeyPairSync("x25519");
+    return { privateKey: new Uint8Array(privateKey.export({ format: "der", type: "pkcs8" }).subarray(16)), publicKey: rawPublic(publicKey) };
+  },
+  x25519PublicKey: (priv) => rawPublic(nc.createPublicKey(privKey(X25519_PKCS8, priv))),
+  x25519(priv, pub) {
+    let out: Buffer;
+    try {
+      out = nc.diffieHellman({ privateKey: privKey(X25519_PKCS8, priv), publicKey: pubKey(X25519_SPKI, pub) });
+    } catch (err) {
+      // OpenSSL refuses an all-zero result itself; report it the same way as the noble backend
+      throw new Error("x25519: low-order public key (all-zero shared secret)", { cause: err });
+    }
+    return assertNonZero(new Uint8Array(out));
+  },
+  ed25519PublicKey: (seed) => rawPublic(nc.createPublicKey(privKey(ED25519_PKCS8, seed))),
+  ed25519Sign: (seed, msg) => new Uint8Array(nc.sign(null, msg, privKey(ED25519_PKCS8, seed))),
+  ed25519Verify(pub, msg, sig) {
+    if (pub.length !== 32 || sig.length !== 64) return false;
+    try {
+      return nc.verify(null, msg, pubKey(ED25519_SPKI, pub), sig);
+    } catch {
+      return false; // malformed public key: not a valid signature
+    }
+  },
+  sha256(...parts) {
+    const h = nc.createHash("sha256");
+    for (const p of parts) h.update(p);
+    return new Uint8Array(h.digest());
+  },
+  hmacSha256(key, ...parts) {
+    const h = nc.createHmac("sha256", key);
+    for (const p of parts) h.update(p);
+    return new Uint8Array(h.digest());
+  },
+  hkdfSha256: (ikm, salt, info, length) => new Uint8Array(nc.hkdfSync("sha256", ikm, salt, info, length)),
+  randomBytes: (n) => new Uint8Array(nc.randomBytes(n)),
+};

@@ -1,0 +1,64 @@
+// The crypto backend interface: AEAD, X25519, Ed25519, SHA-256/HMAC/HKDF and randomness.
+
+/** The two AEAD ciphers XTMP uses (Noise names). */
+export type CipherName = "ChaChaPoly" | "AESGCM";
+
+/** An AEAD keyed once and used for many messages. Nonces are 12 bytes, tags 16 bytes. */
+export interface Aead {
+  /** Encrypts `plaintext`; returns ciphertext with the 16-byte tag appended. */
+  seal(nonce: Uint8Array, ad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** Decrypts and authenticates; returns null when authentication fails. */
+  open(nonce: Uint8Array, ad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
+}
+
+/** An X25519 or Ed25519 key pair as raw 32-byte strings (Ed25519 private = seed). */
+export interface KeyPair {
+  /** 32-byte public key. */
+  readonly publicKey: Uint8Array;
+  /** 32-byte private key (X25519 scalar or Ed25519 seed). */
+  readonly privateKey: Uint8Array;
+}
+
+/** Everything the secure layer needs from a crypto library. Both backends are byte-identical. */
+export interface CryptoBackend {
+  /** Backend name for logs and benchmarks, e.g. `node` or `noble`. */
+  readonly name: string;
+  /** Keys an AEAD with a 32-byte key. */
+  aead(cipher: CipherName, key: Uint8Array): Aead;
+  /** New random X25519 key pair. */
+  x25519Generate(): KeyPair;
+  /** X25519 public key of a private scalar. */
+  x25519PublicKey(privateKey: Uint8Array): Uint8Array;
+  /** X25519 shared secret; throws when the result is all zeros (low-order peer key). */
+  x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array;
+  /** Ed25519 public key of a 32-byte seed. */
+  ed25519PublicKey(seed: Uint8Array): Uint8Array;
+  /** Ed25519 signature (64 bytes). */
+  ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
+  /** Ed25519 verification (strict: non-canonical encodings rejected); never throws. */
+  ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /** SHA-256 of the concatenation of `parts`. */
+  sha256(...parts: Uint8Array[]): Uint8Array;
+  /** HMAC-SHA256 of the concatenation of `parts`. */
+  hmacSha256(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array;
+  /** RFC 5869 HKDF-SHA256. */
+  hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  /** Cryptographically secure random bytes. */
+  randomBytes(length: number): Uint8Array;
+}
+
+/** Throws when an X25519 result is all zeros (the peer sent a low-order point). */
+export function assertNonZero(shared: Uint8Array): Uint8Array {
+  let acc = 0;
+  for (let i = 0; i < shared.length; i++) acc |= shared[i] as number;
+  if (acc === 0) throw new Error("x25519: low-order public key (all-zero shared secret)");
+  return shared;
+}
+
+/** Constant-time equality of two byte strings. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let acc = 0;
+  for (let i = 0; i < a.length; i++) acc |= (a[i] as number) ^ (b[i] as number);
+  return acc === 0;
+}
