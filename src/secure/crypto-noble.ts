@@ -4,7 +4,7 @@ import { chacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { hmac } from "@noble/hashes/hmac.js";
-import { sha256 } from "@noble/hashes/sha2.js";
+import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { randomBytes } from "@noble/hashes/utils.js";
 import { assertNonZero, type Aead, type CipherName, type CryptoBackend } from "./crypto.js";
 
@@ -69,6 +69,7 @@ export const nobleCrypto: CryptoBackend = {
       return false; // malformed point encoding: not a valid signature
     }
   },
+  sha512: (data) => sha512(data),
   sha256: (...parts) => sha256(concat(parts)),
   hmacSha256: (key, ...parts) => hmac(sha256, key, concat(parts)),
   hkdfSha256: (ikm, salt, info, length) => hkdf(sha256, ikm, salt, info, length),

@@ -82,6 +82,7 @@ export const nodeCrypto: CryptoBackend = {
       return false; // malformed public key: not a valid signature
     }
   },
+  sha512: (data) => new Uint8Array(nc.createHash("sha512").update(data).digest()),
   sha256(...parts) {
     const h = nc.createHash("sha256");
     for (const p of parts) h.update(p);

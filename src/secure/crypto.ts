@@ -37,6 +37,8 @@ export interface CryptoBackend {
   ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
   /** Ed25519 verification (strict: non-canonical encodings rejected); never throws. */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /** SHA-512 of `data` (identity key derivation). */
+  sha512(data: Uint8Array): Uint8Array;
   /** SHA-256 of the concatenation of `parts`. */
   sha256(...parts: Uint8Array[]): Uint8Array;
   /** HMAC-SHA256 of the concatenation of `parts`. */

@@ -1,6 +1,7 @@
 // Noise HandshakeState: runs any pattern over 25519/SHA256 with ChaChaPoly or AESGCM (Noise section 5.3).
 import { Code, XtmpError } from "../../status/error.js";
 import type { CipherName, CryptoBackend, KeyPair } from "../crypto.js";
+import type { Kem } from "../kem.js";
 import type { CipherState } from "./cipher-state.js";
 import { parsePattern, type Pattern, type Token } from "./patterns.js";
 import { SymmetricState } from "./symmetric-state.js";
@@ -29,6 +30,8 @@ export interface HandshakeOptions {
   e?: KeyPair;
   /** Pre-shared keys, consumed in order by psk tokens. */
   psks?: Uint8Array[];
+  /** The KEM of `hfs` patterns. */
+  kem?: Kem;
 }
 
 function fail(message: string): never {
@@ -49,7 +52,12 @@ export class HandshakeState {
   private rs: Uint8Array | undefined;
   private re: Uint8Array | undefined;
   private readonly psks: Uint8Array[];
+  private readonly kem: Kem | undefined;
+  private e1: { publicKey: Uint8Array; secretKey: Uint8Array } | undefined;
+  private re1: Uint8Array | undefined;
   private index = 0;
+  /** The handshake hash just before the last read message's payload was decrypted (what its sender could sign). */
+  lastPayloadHash: Uint8Array = new Uint8Array(0);
 
   constructor(opts: HandshakeOptions) {
     this.pattern = parsePattern(opts.pattern);
@@ -59,7 +67,10 @@ export class HandshakeState {
     this.e = opts.e;
     this.rs = opts.rs;
     this.psks = [...(opts.psks ?? [])];
-    this.ss = new SymmetricState(opts.crypto, opts.cipher, `Noise_${opts.pattern}_25519_${opts.cipher}_SHA256`);
+    this.kem = opts.kem;
+    if (this.pattern.hfs && !this.kem) throw new Error(`noise: ${opts.pattern} needs a KEM`);
+    const dh = this.pattern.hfs ? `25519+${this.kem?.name}` : "25519";
+    this.ss = new SymmetricState(opts.crypto, opts.cipher, `Noise_${opts.pattern}_${dh}_${opts.cipher}_SHA256`);
     this.ss.mixHash(opts.prologue ?? new Uint8Array(0));
     // pre-messages: initiator's first, then responder's
     for (const [tokens, ours] of [
@@ -127,8 +138,11 @@ export class HandshakeState {
     return psk;
   }
 
-  /** Writes the next handshake message carrying `payload`. */
-  writeMessage(payload: Uint8Array = new Uint8Array(0)): Uint8Array {
+  /**
+   * Writes the next handshake message carrying `payload`. A function payload is called with the
+   * handshake hash at the point the payload is encrypted, so it can sign the transcript so far.
+   */
+  writeMessage(payload: Uint8Array | ((h: Uint8Array) => Uint8Array) = new Uint8Array(0)): Uint8Array {
     if (this.complete || !this.myTurn) throw new Error("noise: writeMessage out of turn");
     const parts: Uint8Array[] = [];
     for (const t of this.pattern.messages[this.index] as Token[]) {
@@ -142,11 +156,19 @@ export class HandshakeState {
         parts.push(this.ss.encryptAndHash(this.s.publicKey));
       } else if (t === "psk") {
         this.ss.mixKeyAndHash(this.nextPsk());
+      } else if (t === "e1") {
+        this.e1 = (this.kem as Kem).generate();
+        parts.push(this.ss.encryptAndHash(this.e1.publicKey));
+      } else if (t === "ekem1") {
+        const { cipherText, sharedSecret } = (this.kem as Kem).encapsulate(this.re1 as Uint8Array);
+        parts.push(this.ss.encryptAndHash(cipherText));
+        this.ss.mixKey(sharedSecret);
+        sharedSecret.fill(0);
       } else {
         this.ss.mixKey(this.dh(t));
       }
     }
-    parts.push(this.ss.encryptAndHash(payload));
+    parts.push(this.ss.encryptAndHash(typeof payload === "function" ? payload(this.ss.h) : payload));
     this.index++;
     const total = parts.reduce((n, p) => n + p.length, 0);
     if (total > MAX_NOISE_MESSAGE) throw new Error(`noise: message of ${total} bytes exceeds ${MAX_NOISE_MESSAGE}`);
@@ -182,10 +204,23 @@ export class HandshakeState {
         this.rs = rs.slice();
       } else if (t === "psk") {
         this.ss.mixKeyAndHash(this.nextPsk());
+      } else if (t === "e1") {
+        const kem = this.kem as Kem;
+        const pk = this.ss.decryptAndHash(take(kem.publicKeySize + (this.ss.cs.hasKey() ? 16 : 0)));
+        if (!pk) fail("could not decrypt the peer's KEM key");
+        this.re1 = pk.slice();
+      } else if (t === "ekem1") {
+        const kem = this.kem as Kem;
+        const ct = this.ss.decryptAndHash(take(kem.ciphertextSize + (this.ss.cs.hasKey() ? 16 : 0)));
+        if (!ct || !this.e1) fail("could not decrypt the KEM ciphertext");
+        const shared = kem.decapsulate(ct, this.e1.secretKey);
+        this.ss.mixKey(shared);
+        shared.fill(0);
       } else {
         this.ss.mixKey(this.dh(t));
       }
     }
+    this.lastPayloadHash = this.ss.h;
     const payload = this.ss.decryptAndHash(message.subarray(off));
     if (!payload) fail("could not decrypt the handshake payload");
     this.index++;
@@ -197,6 +232,7 @@ export class HandshakeState {
     if (!this.complete) throw new Error("noise: split before the handshake completed");
     const [c1, c2] = this.ss.split();
     this.e?.privateKey.fill(0);
+    this.e1?.secretKey.fill(0);
     return this.initiator ? { send: c1, recv: c2 } : { send: c2, recv: c1 };
   }
 }

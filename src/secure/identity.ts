@@ -1,0 +1,79 @@
+// Node identities: Ed25519 keys, the X25519 Noise static key derived from them, and the binding signature.
+import { nodeCrypto } from "./crypto-node.js";
+import type { CryptoBackend, KeyPair } from "./crypto.js";
+
+/** A node's long-term identity: an Ed25519 key pair, optionally with a certificate from a fleet root. */
+export interface Identity {
+  /** Ed25519 public key (32 bytes): what peers pin. */
+  readonly publicKey: Uint8Array;
+  /** Ed25519 private seed (32 bytes). */
+  readonly seed: Uint8Array;
+  /** Encoded certificate for this key (see certificate.ts), when the node has one. */
+  readonly certificate?: Uint8Array;
+}
+
+/** Generates a fresh identity. */
+export function generateIdentity(crypto: CryptoBackend = nodeCrypto): Identity {
+  const seed = crypto.randomBytes(32);
+  return { seed, publicKey: crypto.ed25519PublicKey(seed) };
+}
+
+/** Rebuilds an identity from its seed (and optional certificate). */
+export function identityFromSeed(seed: Uint8Array, certificate?: Uint8Array, crypto: CryptoBackend = nodeCrypto): Identity {
+  if (seed.length !== 32) throw new Error("identity seed must be 32 bytes");
+  return { seed: seed.slice(), publicKey: crypto.ed25519PublicKey(seed), ...(certificate ? { certificate } : {}) };
+}
+
+/**
+ * The X25519 Noise static key of an identity: private = SHA-512(seed)[0..32] (the Ed25519 scalar
+ * before clamping, as libsodium's ed25519_sk_to_curve25519), public = its X25519 public key.
+ */
+export function noiseStaticKey(identity: Identity, crypto: CryptoBackend): KeyPair {
+  const privateKey = crypto.sha512(identity.seed).slice(0, 32);
+  return { privateKey, publicKey: crypto.x25519PublicKey(privateKey) };
+}
+
+const P = 2n ** 255n - 19n;
+
+function modPow(b: bigint, e: bigint): bigint {
+  let r = 1n;
+  b %= P;
+  while (e > 0n) {
+    if (e & 1n) r = (r * b) % P;
+    b = (b * b) % P;
+    e >>= 1n;
+  }
+  return r;
+}
+
+/**
+ * The X25519 public key that corresponds to an Ed25519 public key (birational map u = (1+y)/(1-y)).
+ * This is how an IK client turns a pinned identity key into the server's Noise static key.
+ */
+export function x25519FromEd25519Public(edPublicKey: Uint8Array): Uint8Array {
+  if (edPublicKey.length !== 32) throw new Error("Ed25519 public key must be 32 bytes");
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(edPublicKey[i] as number);
+  y &= (1n << 255n) - 1n;
+  if (y >= P || y === 1n) throw new Error("invalid Ed25519 public key");
+  const u = ((1n + y) * modPow((1n - y + P) % P, P - 2n)) % P;
+  const out = new Uint8Array(32);
+  let v = u;
+  for (let i = 0; i < 32; i++) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+const BIND_LABEL = new TextEncoder().encode("XTMP-v1 identity binding\0");
+
+/** Bytes an identity signs: label, role ('I'nitiator or 'R'esponder), Noise static key, handshake hash. */
+export function bindingMessage(role: "I" | "R", noiseStatic: Uint8Array, handshakeHash: Uint8Array): Uint8Array {
+  const out = new Uint8Array(BIND_LABEL.length + 1 + 32 + handshakeHash.length);
+  out.set(BIND_LABEL);
+  out[BIND_LABEL.length] = role.charCodeAt(0);
+  out.set(noiseStatic, BIND_LABEL.length + 1);
+  out.set(handshakeHash, BIND_LABEL.length + 33);
+  return out;
+}

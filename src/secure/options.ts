@@ -1,0 +1,68 @@
+// Options of secure (and insecure) sessions, and what an established session reports about itself.
+import type { CipherName, CryptoBackend } from "./crypto.js";
+import type { Identity } from "./identity.js";
+import type { Kem } from "./kem.js";
+import type { RekeyPolicy } from "./record-session.js";
+import type { TrustPolicy } from "./trust.js";
+
+/** Options both sides share. */
+export interface SessionOptions {
+  /** Our long-term identity (required unless `insecure`). */
+  identity?: Identity;
+  /** Which peers to accept. Default: any proven identity (clients with `serverKey` pin it). */
+  trust?: TrustPolicy;
+  /** Crypto backend (default node:crypto). */
+  crypto?: CryptoBackend;
+  /** Milliseconds the whole handshake may take (default 10,000). */
+  handshakeTimeoutMs?: number;
+  /** Largest record plaintext we accept (default 16,384; 1,024 to 65,519). */
+  maxRecordPlaintext?: number;
+  /** Key rotation limits (default: 2^20 records, 2^30 bytes or 1 hour, whichever first). */
+  rekey?: RekeyPolicy;
+  /** Pad records to multiples of this many bytes (default 0: off). */
+  padding?: number;
+  /** Insecure mode: no handshake, no encryption, CRC-32C records. Debugging only; secure peers refuse it. */
+  insecure?: boolean;
+  /** The KEM of the hybrid post-quantum handshake (default ML-KEM-768). */
+  kem?: Kem;
+  /** Feature bits we offer (client) or support (server); see wire Feature. */
+  features?: number;
+}
+
+/** Client-only options. */
+export interface ClientSessionOptions extends SessionOptions {
+  /** The server's Ed25519 identity key: pins it and enables the one-round-trip Noise IK handshake. */
+  serverKey?: Uint8Array;
+  /** AEAD cipher (default AESGCM). */
+  cipher?: CipherName;
+  /** Mix ML-KEM-768 into the handshake (hybrid post-quantum). */
+  postQuantum?: boolean;
+}
+
+/** Server-only options. */
+export interface ServerSessionOptions extends SessionOptions {
+  /** Ciphers accepted (default both). */
+  ciphers?: readonly CipherName[];
+  /** Refuse clients that do not offer the hybrid post-quantum handshake. */
+  requirePostQuantum?: boolean;
+}
+
+/** What an established session knows about itself. */
+export interface SessionInfo {
+  /** `XX`, `IK` (with `hfs` when post-quantum), or `insecure`. */
+  readonly mode: string;
+  /** The AEAD cipher, or undefined in insecure mode. */
+  readonly cipher: CipherName | undefined;
+  /** Whether ML-KEM-768 was mixed in. */
+  readonly postQuantum: boolean;
+  /** The Noise handshake hash: a channel-binding value both peers share (empty in insecure mode). */
+  readonly handshakeHash: Uint8Array;
+  /** The peer's proven Ed25519 identity key (undefined in insecure mode). */
+  readonly peerIdentity: Uint8Array | undefined;
+  /** The peer's certificate, when it sent one. */
+  readonly peerCertificate: Uint8Array | undefined;
+  /** Negotiated feature bits. */
+  readonly features: number;
+  /** Milliseconds from start to the established session. */
+  readonly handshakeMs: number;
+}

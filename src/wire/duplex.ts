@@ -1,0 +1,88 @@
+// The small duplex interfaces the secure and mux layers work over, and an in-memory pair for tests.
+import type { XtmpError } from "../status/error.js";
+import type { Frame } from "./frame.js";
+
+/** Receives bytes from a ByteDuplex. */
+export interface ByteReceiver {
+  /** A chunk arrived (the receiver may keep it). */
+  onData(chunk: Uint8Array): void;
+  /** The stream ended; `error` when it failed. */
+  onEnd(error?: Error): void;
+}
+
+/** A reliable ordered byte stream (a TCP socket, a WebSocket, an in-memory pipe). */
+export interface ByteDuplex {
+  /** Sends bytes; the duplex may keep the buffer until written. */
+  write(chunk: Uint8Array): void;
+  /** Closes both directions; pending writes are flushed first when possible. */
+  close(): void;
+  /** Installs the receiver; bytes that arrived earlier are delivered to it at once. */
+  setReceiver(receiver: ByteReceiver): void;
+}
+
+/** Receives frames from a FrameDuplex. */
+export interface FrameReceiver {
+  /** A frame arrived. Its payload is a view valid only during this call. */
+  onFrame(frame: Frame): void;
+  /** The session closed; `error` says why unless it was an orderly close. */
+  onClose(error?: XtmpError): void;
+}
+
+/** A session that carries frames (secure or insecure); what the mux layer runs on. */
+export interface FrameDuplex {
+  /** Queues a frame; frames queued in one event-loop turn go out together. The payload is copied. */
+  send(frame: Frame): void;
+  /** Largest frame payload the peer accepts. */
+  readonly maxFramePayload: number;
+  /** Installs the receiver. */
+  setReceiver(receiver: FrameReceiver): void;
+  /** Closes the session (sending CLOSE with `error`'s reason when given). */
+  close(error?: XtmpError): void;
+}
+
+/** Two connected in-memory ByteDuplexes; delivery is asynchronous (microtask), like a socket. */
+export function duplexPair(): [ByteDuplex, ByteDuplex] {
+  const make = (): ByteDuplex & { peer?: ByteDuplex & { deliver(c?: Uint8Array): void }; deliver(c?: Uint8Array): void } => {
+    let receiver: ByteReceiver | undefined;
+    let pending: Array<Uint8Array | undefined> = [];
+    let closed = false;
+    const self = {
+      peer: undefined as (ByteDuplex & { deliver(c?: Uint8Array): void }) | undefined,
+      deliver(chunk?: Uint8Array): void {
+        if (!receiver) {
+          pending.push(chunk);
+          return;
+        }
+        if (chunk) receiver.onData(chunk);
+        else if (!closed) {
+          closed = true;
+          receiver.onEnd();
+        }
+      },
+      write(chunk: Uint8Array): void {
+        if (closed) return;
+        const copy = chunk.slice();
+        queueMicrotask(() => self.peer?.deliver(copy));
+      },
+      close(): void {
+        if (closed) return;
+        queueMicrotask(() => {
+          self.peer?.deliver(undefined);
+          self.deliver(undefined);
+        });
+      },
+      setReceiver(r: ByteReceiver): void {
+        receiver = r;
+        const queued = pending;
+        pending = [];
+        for (const c of queued) self.deliver(c);
+      },
+    };
+    return self;
+  };
+  const a = make();
+  const b = make();
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}

@@ -1,0 +1,61 @@
+// Test helpers: establish sessions over in-memory duplexes and collect their frames.
+import { Code, XtmpError } from "../../src/status/error.js";
+import { acceptSession, connectSession, type Session } from "../../src/secure/handshake.js";
+import type { ClientSessionOptions, ServerSessionOptions } from "../../src/secure/options.js";
+import { duplexPair, type ByteDuplex } from "../../src/wire/duplex.js";
+import type { Frame } from "../../src/wire/frame.js";
+
+/** Frames and the close reason a session received. */
+export interface Inbox {
+  frames: Frame[];
+  closed: Promise<XtmpError | undefined>;
+  /** Resolves when `n` frames have arrived. */
+  waitFor(n: number): Promise<Frame[]>;
+}
+
+/** Installs a receiver that copies every frame. */
+export function inbox(session: Session): Inbox {
+  const frames: Frame[] = [];
+  let waiters: Array<{ n: number; resolve: (f: Frame[]) => void }> = [];
+  let onClose!: (e: XtmpError | undefined) => void;
+  const closed = new Promise<XtmpError | undefined>((r) => (onClose = r));
+  session.setReceiver({
+    onFrame(f) {
+      frames.push({ ...f, payload: f.payload.slice() });
+      waiters = waiters.filter((w) => (frames.length >= w.n ? (w.resolve(frames), false) : true));
+    },
+    onClose: (e) => onClose(e),
+  });
+  return {
+    frames,
+    closed,
+    waitFor: (n) => (frames.length >= n ? Promise.resolve(frames) : new Promise((resolve) => waiters.push({ n, resolve }))),
+  };
+}
+
+/** Runs both sides of a handshake over an in-memory pair; settles both (rejections included). */
+export async function establish(
+  client: ClientSessionOptions,
+  server: ServerSessionOptions,
+  pair: [ByteDuplex, ByteDuplex] = duplexPair(),
+): Promise<[PromiseSettledResult<Session>, PromiseSettledResult<Session>]> {
+  const [a, b] = pair;
+  const s = acceptSession(b, server);
+  const c = connectSession(a, client);
+  return Promise.allSettled([c, s]) as Promise<[PromiseSettledResult<Session>, PromiseSettledResult<Session>]>;
+}
+
+/** The session of a fulfilled result, or a thrown error describing the rejection. */
+export function ok(r: PromiseSettledResult<Session>): Session {
+  if (r.status === "rejected") throw new Error(`expected a session, got ${String(r.reason)}`);
+  return r.value;
+}
+
+/** The XtmpError of a rejected result. */
+export function rejected(r: PromiseSettledResult<Session>): XtmpError {
+  if (r.status === "fulfilled") throw new Error("expected the handshake to fail");
+  if (!(r.reason instanceof XtmpError)) throw new Error(`expected an XtmpError, got ${String(r.reason)}`);
+  return r.reason;
+}
+
+export { Code };
