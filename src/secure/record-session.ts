@@ -98,6 +98,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   private flushScheduled = false;
   private closed = false;
   private closeError: XtmpError | undefined;
+  private pendingEnd: XtmpError | undefined;
   private readonly now: () => number;
   private readonly rekeyRecords: number;
   private readonly rekeyBytes: number;
@@ -136,8 +137,12 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
 
   setReceiver(receiver: FrameReceiver): void {
     this.receiver = receiver;
-    if (this.closed) receiver.onClose(this.closeError);
-    else this.drain();
+    if (this.closed) {
+      receiver.onClose(this.closeError);
+      return;
+    }
+    this.drain();
+    if (this.pendingEnd) this.shutdown(this.pendingEnd, false);
   }
 
   send(frame: Frame): void {
@@ -204,7 +209,10 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   }
 
   onEnd(error?: Error): void {
-    this.shutdown(new XtmpError(Code.UNAVAILABLE, "connection closed by peer", error ? { cause: error } : {}), false);
+    const err = new XtmpError(Code.UNAVAILABLE, "connection closed by peer", error ? { cause: error } : {});
+    // records that arrived before the end (a CLOSE with its reason, say) are processed first
+    if (this.receiver) this.shutdown(err, false);
+    else this.pendingEnd = err;
   }
 
   private drain(): void {
@@ -213,6 +221,8 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
         const len = readLength(this.queue.peek(LENGTH_PREFIX), this.maxRecvBody) as number;
         if (this.queue.length < LENGTH_PREFIX + len) return;
         this.queue.skip(LENGTH_PREFIX);
+        // a zero-length record is never valid: it is the handshake's ABORT arriving after we finished
+        if (len === 0) throw new XtmpError(Code.UNAUTHENTICATED, "the peer aborted the handshake");
         const pt = this.protector.open(this.queue.take(len));
         if (pt === null) {
           throw new XtmpError(Code.DATA_LOSS, this.protector.secure ? "record authentication failed" : "record checksum mismatch");

@@ -59,3 +59,30 @@ export function rejected(r: PromiseSettledResult<Session>): XtmpError {
 }
 
 export { Code };
+
+/** A duplex pair whose writes pass through `tamper(side, writeIndex, chunk)` (return null to drop). */
+export function tamperedPair(tamper: (side: "client" | "server", index: number, chunk: Uint8Array) => Uint8Array | null): [ByteDuplex, ByteDuplex] {
+  const [a, b] = duplexPair();
+  const wrap = (d: ByteDuplex, side: "client" | "server"): ByteDuplex => {
+    let index = 0;
+    return {
+      write: (chunk) => {
+        const out = tamper(side, index++, chunk.slice());
+        if (out) d.write(out);
+      },
+      close: () => d.close(),
+      setReceiver: (r) => d.setReceiver(r),
+    };
+  };
+  return [wrap(a, "client"), wrap(b, "server")];
+}
+
+/** A duplex pair that also records every chunk each side wrote. */
+export function recordingPair(): { pair: [ByteDuplex, ByteDuplex]; written: { client: Uint8Array[]; server: Uint8Array[] } } {
+  const written = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
+  const pair = tamperedPair((side, _i, chunk) => {
+    written[side].push(chunk.slice());
+    return chunk;
+  });
+  return { pair, written };
+}
