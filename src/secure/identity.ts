@@ -29,9 +29,16 @@ export function identityFromSeed(seed: Uint8Array, certificate?: Uint8Array, cry
  * before clamping, as libsodium's ed25519_sk_to_curve25519), public = its X25519 public key.
  */
 export function noiseStaticKey(identity: Identity, crypto: CryptoBackend): KeyPair {
+  const cached = staticCache.get(identity);
+  if (cached && cached.crypto === crypto) return cached.pair;
   const privateKey = crypto.sha512(identity.seed).slice(0, 32);
-  return { privateKey, publicKey: crypto.x25519PublicKey(privateKey) };
+  const pair = { privateKey, publicKey: crypto.x25519PublicKey(privateKey) };
+  staticCache.set(identity, { crypto, pair });
+  return pair;
 }
+
+// derived once per identity object: the derivation and key import are the slow part of a handshake
+const staticCache = new WeakMap<Identity, { crypto: CryptoBackend; pair: KeyPair }>();
 
 const P = 2n ** 255n - 19n;
 

@@ -140,7 +140,7 @@ describe("secure session: bad input", function () {
   it("a record from another session is rejected, and that other session is unaffected", async () => {
     const first = recordingPair();
     const [c1, s1] = await establish({ identity: clientId }, { identity: serverId }, first.pair);
-    const [c2, s2] = await establish({ identity: clientId }, { identity: serverId });
+    const [, s2] = await establish({ identity: clientId }, { identity: serverId });
     const i1 = inbox(ok(s1));
     const i2 = inbox(ok(s2));
     ok(c1).send({ type: FrameType.DATA, flags: 0, streamId: 1, payload: te.encode("one") });
