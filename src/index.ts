@@ -18,3 +18,15 @@ export type {
   ServiceRules,
 } from "./rpc/descriptor.js";
 export type { ClientMethod, ClientOf, HandlerMethod, ImplementationOf } from "./rpc/typed.js";
+export { generateIdentity, identityFromSeed, type Identity } from "./secure/identity.js";
+export { saveIdentity, loadIdentity, parsePublicKey } from "./secure/keyfile.js";
+export { issueCertificate, parseCertificate, type Certificate } from "./secure/certificate.js";
+export type { TrustPolicy } from "./secure/trust.js";
+export type { CipherName, CryptoBackend } from "./secure/crypto.js";
+export { nodeCrypto } from "./secure/crypto-node.js";
+export { nobleCrypto } from "./secure/crypto-noble.js";
+export { mlKem768, type Kem } from "./secure/kem.js";
+export type { ClientSessionOptions, ServerSessionOptions, SessionInfo, SessionOptions } from "./secure/options.js";
+export type { RekeyPolicy, RecordStats } from "./secure/record-session.js";
+export { connectSession, acceptSession, type Session } from "./secure/handshake.js";
+export { duplexPair, type ByteDuplex, type ByteReceiver, type FrameDuplex, type FrameReceiver } from "./wire/duplex.js";
