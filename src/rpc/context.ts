@@ -17,4 +17,8 @@ export interface ServerContext {
   readonly signal: AbortSignal;
   /** The peer's authenticated Ed25519 identity public key (32 bytes), when known. */
   readonly peerIdentity: Uint8Array | undefined;
+  /** Whether the most recent request message arrived compressed. */
+  readonly requestCompressed: boolean;
+  /** Forces response compression on or off for this call (default: the method's policy). */
+  setResponseCompression(on: boolean): void;
 }

@@ -1,6 +1,7 @@
 // RecordSession: frames batched into protected records over a byte duplex, with rekeying, padding and close.
 import { Code, XtmpError } from "../status/error.js";
 import { ByteQueue } from "../wire/byte-queue.js";
+import { concatBytes } from "../wire/bytes.js";
 import type { ByteDuplex, ByteReceiver, FrameDuplex, FrameReceiver } from "../wire/duplex.js";
 import { frameHeaderSize, parseFrame, writeFrame, type Frame } from "../wire/frame.js";
 import { CloseCode, FrameType } from "../wire/frame-types.js";
@@ -163,7 +164,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   flush(): void {
     if (this.used > 0) this.sealRecord();
     if (this.out.length === 0 || this.closed) return;
-    const chunk = this.out.length === 1 ? (this.out[0] as Uint8Array) : concat(this.out, this.outBytes);
+    const chunk = this.out.length === 1 ? (this.out[0] as Uint8Array) : concatBytes(this.out, this.outBytes);
     this.out = [];
     this.outBytes = 0;
     this.stats.bytesSent += chunk.length;
@@ -295,13 +296,3 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
 }
 
 const EMPTY = new Uint8Array(0);
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}

@@ -1,0 +1,176 @@
+// ClientCall: one call on a stream: sends requests, collects headers, responses and the final status.
+import { Code } from "../status/code.js";
+import { XtmpError } from "../status/error.js";
+import type { MuxSession } from "../mux/session.js";
+import type { MuxStream, StreamHandler } from "../mux/stream.js";
+import { AsyncQueue } from "../rpc/async-queue.js";
+import { encodeTimeout } from "../rpc/deadline.js";
+import { decodeHeaderBlock, encodeHeaderBlock, pseudoText } from "../rpc/header-block.js";
+import type { ClientRequest, ClientResponse } from "../rpc/interceptor.js";
+import { decodeMessage, encodeMessage, shouldCompress } from "../rpc/message-codec.js";
+import { Metadata } from "../rpc/metadata.js";
+
+/** What a call needs from its channel. */
+export interface ClientCallEnv {
+  /** The session to open the stream on (connects lazily). */
+  session(): Promise<{ mux: MuxSession; acceptsZstd: boolean }>;
+  /** Largest response message, after decompression. */
+  maxRecvMessage: number;
+  /** Compress requests per the method policy (channel switch). */
+  compression: boolean;
+  /** Per-call override of request compression. */
+  forceCompression?: boolean;
+}
+
+/** Drives one call; its ClientResponse is what interceptors and typed clients consume. */
+export class ClientCall implements StreamHandler {
+  private stream: MuxStream | undefined;
+  private readonly responses: AsyncQueue<[Uint8Array, boolean]>;
+  private headerResolve!: (md: Metadata) => void;
+  private trailerResolve!: (md: Metadata) => void;
+  private trailerReject!: (e: XtmpError) => void;
+  private done = false;
+  private drainWaiter: (() => void) | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The response seen by interceptors. */
+  readonly response: ClientResponse;
+
+  constructor(
+    private readonly req: ClientRequest,
+    private readonly env: ClientCallEnv,
+  ) {
+    this.responses = new AsyncQueue<[Uint8Array, boolean]>(
+      ([bytes]) => this.stream?.consumed(bytes.length),
+      () => this.cancel(new XtmpError(Code.CANCELLED, "the caller stopped reading the responses")),
+    );
+    const header = new Promise<Metadata>((r) => (this.headerResolve = r));
+    const trailer = new Promise<Metadata>((res, rej) => {
+      this.trailerResolve = res;
+      this.trailerReject = rej;
+    });
+    trailer.catch(() => undefined); // the failure is reported through `messages`
+    const codec = req.method.responseType;
+    const q = this.responses;
+    const max = env.maxRecvMessage;
+    this.response = {
+      header,
+      trailer,
+      messages: {
+        [Symbol.asyncIterator]: () => {
+          const it = q[Symbol.asyncIterator]();
+          return {
+            next: async () => {
+              const r = await it.next();
+              return r.done ? { done: true, value: undefined } : { done: false, value: decodeMessage(codec, r.value[0], r.value[1], max) };
+            },
+            return: () => (it.return ? it.return() : Promise.resolve({ done: true as const, value: undefined })),
+          };
+        },
+      },
+    };
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
+    const { req } = this;
+    if (req.signal.aborted) return this.fail(XtmpError.from(req.signal.reason ?? new DOMException("aborted", "AbortError")));
+    const onAbort = () => this.cancel(new XtmpError(Code.CANCELLED, "call cancelled by the caller"));
+    req.signal.addEventListener("abort", onAbort, { once: true });
+    if (req.deadline !== undefined) {
+      const ms = req.deadline - Date.now();
+      if (ms <= 0) return this.cancel(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded before the call started"));
+      this.timer = setTimeout(() => this.cancel(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
+    }
+    try {
+      const { mux, acceptsZstd } = await this.env.session();
+      if (this.done) return;
+      const pseudo: Array<[string, string]> = [[":path", req.method.path]];
+      if (req.deadline !== undefined) pseudo.push([":timeout", encodeTimeout(req.deadline)]);
+      this.stream = mux.openStream(encodeHeaderBlock(pseudo, req.header), this);
+      const policy = req.method.rules.compression;
+      const compress = (size: number) => this.env.compression && shouldCompress(policy, size, acceptsZstd, this.env.forceCompression);
+      for await (const message of req.messages) {
+        if (this.done || this.stream.localEnded) return;
+        const [bytes, compressed] = encodeMessage(req.method.requestType, message, compress);
+        if (!this.stream.sendMessage(bytes, compressed)) await new Promise<void>((r) => (this.drainWaiter = r));
+      }
+      this.stream.end();
+    } catch (err) {
+      this.cancel(XtmpError.from(err, Code.INTERNAL));
+    } finally {
+      req.signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Ends the call locally with `error` and resets the stream so the server stops. */
+  cancel(error: XtmpError): void {
+    if (this.done) return;
+    this.stream?.reset(error.code === Code.DEADLINE_EXCEEDED ? Code.DEADLINE_EXCEEDED : Code.CANCELLED, error.rawMessage);
+    this.fail(error);
+  }
+
+  private fail(error: XtmpError): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.headerResolve(new Metadata());
+    this.responses.fail(error);
+    this.trailerReject(error);
+    this.drainWaiter?.();
+  }
+
+  // ---- StreamHandler ----
+
+  onHeaders(block: Uint8Array): void {
+    try {
+      this.headerResolve(decodeHeaderBlock(block).metadata);
+    } catch (err) {
+      this.cancel(XtmpError.from(err, Code.INTERNAL));
+    }
+  }
+
+  onMessage(data: Uint8Array, compressed: boolean): void {
+    this.responses.push([data, compressed]);
+  }
+
+  onEnd(): void {}
+
+  onTrailers(block: Uint8Array): void {
+    if (this.done) return;
+    let status = Code.INTERNAL;
+    let message = "malformed trailers";
+    let metadata = new Metadata();
+    const details: Uint8Array[] = [];
+    try {
+      const h = decodeHeaderBlock(block);
+      const s = Number(pseudoText(h, ":status"));
+      status = Number.isInteger(s) && s >= 0 && s <= 16 ? s : Code.UNKNOWN;
+      message = pseudoText(h, ":message") ?? "";
+      metadata = h.metadata;
+      const d = h.pseudo.get(":details-bin");
+      if (d) details.push(d.slice());
+    } catch {
+      // status stays INTERNAL: the peer sent trailers we cannot read
+    }
+    this.headerResolve(new Metadata());
+    if (status === Code.OK) {
+      this.done = true;
+      if (this.timer) clearTimeout(this.timer);
+      this.responses.end();
+      this.trailerResolve(metadata);
+      this.drainWaiter?.();
+    } else {
+      this.fail(new XtmpError(status, message, { metadata, details }));
+    }
+  }
+
+  onReset(error: XtmpError): void {
+    this.fail(error.code === Code.CANCELLED ? new XtmpError(Code.CANCELLED, error.rawMessage) : error);
+  }
+
+  onDrain(): void {
+    const w = this.drainWaiter;
+    this.drainWaiter = undefined;
+    w?.();
+  }
+}

@@ -1,0 +1,128 @@
+// Channel: one lazily connected, encrypted, multiplexed session to a server, shared by many clients.
+import { Code } from "../status/code.js";
+import { XtmpError } from "../status/error.js";
+import { MuxSession } from "../mux/session.js";
+import type { ClientInterceptor } from "../rpc/interceptor.js";
+import { generateIdentity } from "../secure/identity.js";
+import { connectSession, type Session } from "../secure/handshake.js";
+import type { ClientSessionOptions, SessionInfo } from "../secure/options.js";
+import { Feature } from "../wire/preamble.js";
+import { parseAddress } from "../transport/address.js";
+import { connectTcp } from "../transport/tcp.js";
+
+/** Channel options: the secure-session options plus RPC behaviour. */
+export interface ChannelOptions extends ClientSessionOptions {
+  /** Interceptors, outermost first. */
+  interceptors?: ClientInterceptor[];
+  /** Largest response message, after decompression (default 4 MiB). */
+  maxRecvMessage?: number;
+  /** TCP connect timeout in ms (default 10,000). */
+  connectTimeoutMs?: number;
+  /** Keepalive PING after this many idle ms (default 30,000; 0 = off). */
+  keepaliveMs?: number;
+  /** Offer zstd and compress requests per the methods' policies (default true). */
+  compression?: boolean;
+}
+
+/** Connection state of a channel. */
+export type ChannelState = "idle" | "connecting" | "ready" | "closed";
+
+/** A live session of the channel. */
+export interface ChannelSession {
+  /** The multiplexer. */
+  mux: MuxSession;
+  /** The secure session beneath it. */
+  secure: Session;
+  /** The server negotiated zstd. */
+  acceptsZstd: boolean;
+}
+
+/** A connection to one server address; clients share it. Connects on the first call and after losses. */
+export class Channel {
+  /** Interceptors applied to every call. */
+  readonly interceptors: readonly ClientInterceptor[];
+  private current: ChannelSession | undefined;
+  private connecting: Promise<ChannelSession> | undefined;
+  private closed = false;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly opts: ChannelOptions;
+
+  constructor(address: string, options: ChannelOptions = {}) {
+    const a = parseAddress(address);
+    this.host = a.host;
+    this.port = a.port;
+    this.opts = {
+      ...options,
+      identity: options.identity ?? (options.insecure ? undefined : generateIdentity(options.crypto)),
+      features: (options.features ?? 0) | (options.compression === false ? 0 : Feature.ZSTD),
+    };
+    this.interceptors = options.interceptors ?? [];
+  }
+
+  /** Largest response message. */
+  get maxRecvMessage(): number {
+    return this.opts.maxRecvMessage ?? 4 << 20;
+  }
+
+  /** Whether requests may be compressed. */
+  get compression(): boolean {
+    return this.opts.compression !== false;
+  }
+
+  /** Current state. */
+  get state(): ChannelState {
+    if (this.closed) return "closed";
+    if (this.current && this.current.mux.isAvailable) return "ready";
+    return this.connecting ? "connecting" : "idle";
+  }
+
+  /** How the current session was set up (cipher, handshake time, peer identity), if connected. */
+  get sessionInfo(): SessionInfo | undefined {
+    return this.current?.secure.info;
+  }
+
+  /** The live session, connecting if needed. Fails with UNAVAILABLE (or the handshake's error). */
+  session(): Promise<ChannelSession> {
+    if (this.closed) return Promise.reject(new XtmpError(Code.UNAVAILABLE, "channel is closed"));
+    if (this.current && this.current.mux.isAvailable) return Promise.resolve(this.current);
+    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  /** Connects now (otherwise the first call does). */
+  async connect(): Promise<ChannelSession> {
+    const duplex = await connectTcp(this.host, this.port, this.opts.connectTimeoutMs ?? 10_000);
+    const secure = await connectSession(duplex, this.opts);
+    if (this.closed) {
+      secure.close();
+      throw new XtmpError(Code.UNAVAILABLE, "channel is closed");
+    }
+    const cs: ChannelSession = {
+      secure,
+      acceptsZstd: (secure.info.features & Feature.ZSTD) !== 0,
+      mux: new MuxSession(secure, {
+        isClient: true,
+        maxRecvMessage: this.maxRecvMessage,
+        keepaliveMs: this.opts.keepaliveMs ?? 30_000,
+        onClose: () => {
+          if (this.current === cs) this.current = undefined;
+        },
+      }),
+    };
+    this.current = cs;
+    return cs;
+  }
+
+  /** Closes the channel: in-flight calls fail with UNAVAILABLE; later calls fail at once. */
+  close(): void {
+    this.closed = true;
+    this.current?.mux.close();
+    this.current = undefined;
+  }
+}
+
+/** Creates a channel to `xtmp://host:port`. Nothing connects until the first call. */
+export function createChannel(address: string, options: ChannelOptions = {}): Channel {
+  return new Channel(address, options);
+}

@@ -1,0 +1,81 @@
+// createClient: typed stubs over a channel, one method per descriptor entry, through the interceptors.
+import { Code } from "../status/code.js";
+import { XtmpError } from "../status/error.js";
+import { absoluteDeadline } from "../rpc/deadline.js";
+import type { CallOptions } from "../rpc/call-options.js";
+import type { AnyMethodDescriptor, ServiceDescriptor } from "../rpc/descriptor.js";
+import { chain, type ClientInvoke, type ClientRequest } from "../rpc/interceptor.js";
+import { Metadata } from "../rpc/metadata.js";
+import type { ClientOf } from "../rpc/typed.js";
+import { ClientCall } from "./call.js";
+import type { Channel } from "./channel.js";
+
+/** Per-call options beyond CallOptions. */
+export interface ClientCallOptions extends CallOptions {
+  /** Force request compression on or off (default: the method's policy). */
+  compress?: boolean;
+}
+
+async function* fromIterable(input: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<unknown> {
+  yield* input as AsyncIterable<unknown>;
+}
+
+async function* one(message: unknown): AsyncGenerator<unknown> {
+  yield message;
+}
+
+async function unaryResult(messages: AsyncIterable<unknown>, path: string): Promise<unknown> {
+  let result: unknown;
+  let n = 0;
+  for await (const m of messages) {
+    result = m;
+    n++;
+  }
+  if (n !== 1) throw new XtmpError(Code.INTERNAL, `${path}: expected exactly one response message, got ${n}`);
+  return result;
+}
+
+function makeInvoke(channel: Channel, compress: boolean | undefined): ClientInvoke {
+  return (req) =>
+    new ClientCall(req, {
+      session: () => channel.session(),
+      maxRecvMessage: channel.maxRecvMessage,
+      compression: channel.compression,
+      ...(compress === undefined ? {} : { forceCompression: compress }),
+    }).response;
+}
+
+function request(method: AnyMethodDescriptor, messages: AsyncIterable<unknown>, options: ClientCallOptions | undefined): ClientRequest {
+  return {
+    method,
+    header: new Metadata(options?.metadata),
+    deadline: absoluteDeadline(options?.deadline),
+    signal: options?.signal ?? new AbortController().signal,
+    messages,
+  };
+}
+
+/** Builds a typed client for `service` on `channel` (many clients may share one channel). */
+export function createClient<S extends ServiceDescriptor>(service: S, channel: Channel): ClientOf<S> {
+  const client: Record<string, unknown> = {};
+  for (const [local, method] of Object.entries(service.methods)) {
+    const invoke = (options: ClientCallOptions | undefined) => chain(channel.interceptors, makeInvoke(channel, options?.compress));
+    switch (method.kind) {
+      case "unary":
+        client[local] = (input: unknown, options?: ClientCallOptions) =>
+          unaryResult(invoke(options)(request(method, one(input), options)).messages, method.path);
+        break;
+      case "server_streaming":
+        client[local] = (input: unknown, options?: ClientCallOptions) => invoke(options)(request(method, one(input), options)).messages;
+        break;
+      case "client_streaming":
+        client[local] = (input: AsyncIterable<unknown> | Iterable<unknown>, options?: ClientCallOptions) =>
+          unaryResult(invoke(options)(request(method, fromIterable(input), options)).messages, method.path);
+        break;
+      default:
+        client[local] = (input: AsyncIterable<unknown> | Iterable<unknown>, options?: ClientCallOptions) =>
+          invoke(options)(request(method, fromIterable(input), options)).messages;
+    }
+  }
+  return client as ClientOf<S>;
+}

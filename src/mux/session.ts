@@ -1,0 +1,357 @@
+// MuxSession: many concurrent streams over one FrameDuplex, with flow control, limits, ping and goaway.
+import { Code } from "../status/code.js";
+import { XtmpError } from "../status/error.js";
+import type { FrameDuplex, FrameReceiver } from "../wire/duplex.js";
+import type { Frame } from "../wire/frame.js";
+import { CloseCode, FrameFlags, FrameType } from "../wire/frame-types.js";
+import {
+  decodeGoAway,
+  decodeReset,
+  decodeSettings,
+  decodeWindowUpdate,
+  DEFAULT_SETTINGS,
+  encodeGoAway,
+  encodeSettings,
+  encodeWindowUpdate,
+  MAX_WINDOW,
+  type MuxSettings,
+} from "./control.js";
+import { MuxStream, type StreamHandler, type StreamHost } from "./stream.js";
+
+/** Options of a mux session. */
+export interface MuxOptions {
+  /** True on the side that opens streams (the RPC client). */
+  isClient: boolean;
+  /** Our settings (what the peer may do to us). */
+  settings?: Partial<MuxSettings>;
+  /** Largest message we accept (default 4 MiB). */
+  maxRecvMessage?: number;
+  /** Send a PING after this many idle milliseconds (0 = off). */
+  keepaliveMs?: number;
+  /** Close the session when a PING is not answered within this many ms (default 20,000). */
+  keepaliveTimeoutMs?: number;
+  /** Server side: a peer opened a stream. Set its handler before returning. */
+  onStream?: (stream: MuxStream, headers: Uint8Array) => void;
+  /** The peer sent GOAWAY: no new streams on this session. */
+  onGoAway?: (lastStreamId: number) => void;
+  /** The session closed; `error` unless orderly. */
+  onClose?: (error?: XtmpError) => void;
+}
+
+/** Counters the runtime and tests read. */
+export interface MuxStats {
+  /** Streams open now. */
+  activeStreams: number;
+  /** Streams waiting for a concurrency slot. */
+  queuedStreams: number;
+  /** Streams ever opened. */
+  streamsOpened: number;
+}
+
+/** Many streams over one session. */
+export class MuxSession implements FrameReceiver, StreamHost {
+  /** Session-level credit the peer gave us. */
+  sessionSendWindow = DEFAULT_SETTINGS.sessionWindow;
+  /** Largest message accepted. */
+  readonly maxRecvMessage: number;
+  private readonly local: MuxSettings;
+  private peer: MuxSettings = { ...DEFAULT_SETTINGS };
+  private sessionRecvWindow: number;
+  private sessionUnacked = 0;
+  private readonly streams = new Map<number, MuxStream>();
+  private readonly waiting: MuxStream[] = [];
+  private readonly blockedStreams = new Set<MuxStream>();
+  private nextLocalId: number;
+  private lastRemoteId = 0;
+  private opened = 0;
+  private goAwaySent = false;
+  private goAwayReceived = false;
+  private closed = false;
+  private lastActivity = Date.now();
+  private pingOutstanding: { payload: Uint8Array; sentAt: number; resolve: (rtt: number) => void }[] = [];
+  private keepaliveTimer: ReturnType<typeof setInterval> | undefined;
+  private drainWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly duplex: FrameDuplex,
+    private readonly opts: MuxOptions,
+  ) {
+    this.local = { ...DEFAULT_SETTINGS, ...opts.settings };
+    this.sessionRecvWindow = this.local.sessionWindow;
+    this.maxRecvMessage = opts.maxRecvMessage ?? 4 << 20;
+    this.nextLocalId = opts.isClient ? 1 : 2;
+    duplex.setReceiver(this);
+    this.sendFrame(FrameType.SETTINGS, 0, 0, encodeSettings(this.local));
+    if (opts.keepaliveMs) {
+      const timeout = opts.keepaliveTimeoutMs ?? 20_000;
+      this.keepaliveTimer = setInterval(() => this.keepalive(timeout), Math.min(opts.keepaliveMs, timeout));
+      this.keepaliveTimer.unref?.();
+    }
+  }
+
+  /** Largest DATA payload. */
+  get maxFramePayload(): number {
+    return this.duplex.maxFramePayload;
+  }
+
+  /** Counters. */
+  get stats(): MuxStats {
+    return { activeStreams: this.streams.size, queuedStreams: this.waiting.length, streamsOpened: this.opened };
+  }
+
+  /** Whether new streams may be opened here. */
+  get isAvailable(): boolean {
+    return !this.closed && !this.goAwayReceived && !this.goAwaySent;
+  }
+
+  /** Whether the session has closed. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Opens a stream; it is queued (id 0) while the peer's concurrency limit is reached. */
+  openStream(headers: Uint8Array, handler: StreamHandler): MuxStream {
+    if (!this.isAvailable) throw new XtmpError(Code.UNAVAILABLE, this.closed ? "session is closed" : "session is going away");
+    const stream = new MuxStream(this, this.peer.initialStreamWindow, this.local.initialStreamWindow);
+    stream.setHandler(handler);
+    pendingHeaders.set(stream, headers);
+    if (this.streams.size >= this.peer.maxConcurrentStreams) this.waiting.push(stream);
+    else this.activate(stream);
+    return stream;
+  }
+
+  private activate(stream: MuxStream): void {
+    stream.id = this.nextLocalId;
+    this.nextLocalId += 2;
+    this.streams.set(stream.id, stream);
+    this.opened++;
+    this.sendFrame(FrameType.OPEN, 0, stream.id, pendingHeaders.get(stream) ?? new Uint8Array(0));
+    pendingHeaders.delete(stream);
+    stream.flush();
+  }
+
+  /** Measures the round-trip time with a PING. */
+  ping(): Promise<number> {
+    const payload = new Uint8Array(8);
+    new DataView(payload.buffer).setFloat64(0, performance.now());
+    return new Promise((resolve) => {
+      this.pingOutstanding.push({ payload, sentAt: performance.now(), resolve });
+      this.sendFrame(FrameType.PING, 0, 0, payload);
+    });
+  }
+
+  /** Graceful shutdown: announce GOAWAY, refuse new streams, let open ones finish. */
+  goAway(reason = "shutting down"): void {
+    if (this.goAwaySent || this.closed) return;
+    this.goAwaySent = true;
+    this.sendFrame(FrameType.GOAWAY, 0, 0, encodeGoAway(this.lastRemoteId, CloseCode.GOING_AWAY, reason));
+  }
+
+  /** Resolves when no stream is open (or the session closed). */
+  drained(): Promise<void> {
+    if (this.streams.size === 0 && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((r) => this.drainWaiters.push(r));
+  }
+
+  /** Closes the session: every open stream ends with `error` (UNAVAILABLE when orderly). */
+  close(error?: XtmpError): void {
+    if (this.closed) return;
+    this.duplex.close(error);
+    this.teardown(error);
+  }
+
+  // ---- StreamHost ----
+
+  sendFrame(type: FrameType, flags: number, streamId: number, payload: Uint8Array): void {
+    if (!this.closed) this.duplex.send({ type, flags, streamId, payload });
+  }
+
+  blocked(stream: MuxStream): void {
+    this.blockedStreams.add(stream);
+  }
+
+  streamClosed(stream: MuxStream): void {
+    this.blockedStreams.delete(stream);
+    const i = this.waiting.indexOf(stream);
+    if (i >= 0) this.waiting.splice(i, 1);
+    if (stream.id === 0 || !this.streams.delete(stream.id)) return;
+    while (this.waiting.length > 0 && this.streams.size < this.peer.maxConcurrentStreams && this.isAvailable) this.activate(this.waiting.shift() as MuxStream);
+    if (this.streams.size === 0 && this.waiting.length === 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  sessionConsumed(n: number): void {
+    this.sessionUnacked += n;
+    if (this.sessionUnacked >= this.local.sessionWindow / 4 && !this.closed) {
+      this.sendFrame(FrameType.WINDOW_UPDATE, 0, 0, encodeWindowUpdate(this.sessionUnacked));
+      this.sessionRecvWindow += this.sessionUnacked;
+      this.sessionUnacked = 0;
+    }
+  }
+
+  // ---- FrameReceiver ----
+
+  onFrame(f: Frame): void {
+    this.lastActivity = Date.now();
+    try {
+      this.dispatch(f);
+    } catch (err) {
+      this.close(XtmpError.from(err, Code.INTERNAL));
+    }
+  }
+
+  onClose(error?: XtmpError): void {
+    this.teardown(error);
+  }
+
+  private dispatch(f: Frame): void {
+    if (f.streamId === 0) return this.sessionFrame(f);
+    if (f.type === FrameType.OPEN) return this.onOpen(f);
+    const stream = this.streams.get(f.streamId);
+    if (f.type === FrameType.DATA) {
+      if (f.payload.length > this.sessionRecvWindow) protocol("session flow-control window overrun");
+      this.sessionRecvWindow -= f.payload.length;
+    }
+    if (!stream) {
+      if (!this.wasOpened(f.streamId)) protocol(`frame type 0x${f.type.toString(16)} on stream ${f.streamId}, which was never opened`);
+      if (f.type === FrameType.DATA) this.sessionConsumed(f.payload.length); // late data on a closed stream
+      return;
+    }
+    switch (f.type) {
+      case FrameType.DATA:
+        if (f.payload.length > stream.recvWindow) protocol(`stream ${f.streamId} flow-control window overrun`);
+        return stream.onData(f.flags, f.payload);
+      case FrameType.HEADERS:
+        if (!this.opts.isClient) protocol("HEADERS from a client");
+        return stream.onHeaders(f.payload);
+      case FrameType.TRAILERS:
+        if (!this.opts.isClient) protocol("TRAILERS from a client");
+        return stream.onTrailers(f.payload);
+      case FrameType.RESET: {
+        const { code, message } = decodeReset(f.payload);
+        return stream.abort(new XtmpError(code, message || "stream reset by peer"));
+      }
+      case FrameType.WINDOW_UPDATE: {
+        const n = decodeWindowUpdate(f.payload);
+        if (stream.sendWindow + n > MAX_WINDOW) protocol("stream window overflow");
+        stream.sendWindow += n;
+        return stream.flush();
+      }
+      default:
+        protocol(`frame type 0x${f.type.toString(16)} is not valid on a stream`);
+    }
+  }
+
+  private wasOpened(id: number): boolean {
+    const remoteParity = this.opts.isClient ? 0 : 1;
+    return id % 2 === remoteParity ? id <= this.lastRemoteId : id < this.nextLocalId;
+  }
+
+  private onOpen(f: Frame): void {
+    if (this.opts.isClient) protocol("the server opened a stream");
+    if (f.streamId % 2 !== 1 || f.streamId <= this.lastRemoteId) protocol(`stream id ${f.streamId} reused or out of order`);
+    this.lastRemoteId = f.streamId;
+    const stream = new MuxStream(this, this.peer.initialStreamWindow, this.local.initialStreamWindow);
+    stream.id = f.streamId;
+    if (this.goAwaySent) {
+      stream.reset(Code.UNAVAILABLE, "server is shutting down");
+      return;
+    }
+    if (this.streams.size >= this.local.maxConcurrentStreams) {
+      stream.reset(Code.RESOURCE_EXHAUSTED, `too many concurrent streams (limit ${this.local.maxConcurrentStreams})`);
+      return;
+    }
+    this.streams.set(stream.id, stream);
+    this.opened++;
+    if (!this.opts.onStream) {
+      stream.reset(Code.UNIMPLEMENTED, "this peer serves no streams");
+      return;
+    }
+    this.opts.onStream(stream, f.payload.slice());
+  }
+
+  private sessionFrame(f: Frame): void {
+    switch (f.type) {
+      case FrameType.SETTINGS: {
+        const next = decodeSettings(f.payload, this.peer);
+        const streamDelta = next.initialStreamWindow - this.peer.initialStreamWindow;
+        this.sessionSendWindow += next.sessionWindow - this.peer.sessionWindow;
+        this.peer = next;
+        for (const s of this.streams.values()) s.sendWindow += streamDelta;
+        this.unblock();
+        while (this.waiting.length > 0 && this.streams.size < this.peer.maxConcurrentStreams && this.isAvailable) this.activate(this.waiting.shift() as MuxStream);
+        return;
+      }
+      case FrameType.WINDOW_UPDATE: {
+        const n = decodeWindowUpdate(f.payload);
+        if (this.sessionSendWindow + n > MAX_WINDOW) protocol("session window overflow");
+        this.sessionSendWindow += n;
+        return this.unblock();
+      }
+      case FrameType.PING:
+        if (f.payload.length !== 8) protocol("PING payload must be 8 bytes");
+        if (f.flags & FrameFlags.ACK) {
+          const i = this.pingOutstanding.findIndex((p) => p.payload.every((b, j) => b === f.payload[j]));
+          if (i >= 0) {
+            const [p] = this.pingOutstanding.splice(i, 1);
+            p?.resolve(performance.now() - p.sentAt);
+          }
+        } else {
+          this.sendFrame(FrameType.PING, FrameFlags.ACK, 0, f.payload.slice());
+        }
+        return;
+      case FrameType.GOAWAY: {
+        const { lastStreamId, reason } = decodeGoAway(f.payload);
+        this.goAwayReceived = true;
+        const err = new XtmpError(Code.UNAVAILABLE, `peer is going away: ${reason}`);
+        for (const s of [...this.streams.values()]) if (s.id % 2 === (this.opts.isClient ? 1 : 0) && s.id > lastStreamId) s.abort(err);
+        for (const s of this.waiting.splice(0)) s.abort(err);
+        this.opts.onGoAway?.(lastStreamId);
+        return;
+      }
+      default:
+        protocol(`frame type 0x${f.type.toString(16)} is not valid on stream 0`);
+    }
+  }
+
+  private unblock(): void {
+    for (const s of [...this.blockedStreams]) {
+      if (this.sessionSendWindow <= 0) return;
+      this.blockedStreams.delete(s);
+      s.flush();
+    }
+  }
+
+  private keepalive(timeoutMs: number): void {
+    const now = Date.now();
+    const stale = this.pingOutstanding.find((p) => performance.now() - p.sentAt > timeoutMs);
+    if (stale) {
+      this.close(new XtmpError(Code.UNAVAILABLE, `keepalive: no PING answer within ${timeoutMs} ms`));
+      return;
+    }
+    if (now - this.lastActivity >= (this.opts.keepaliveMs ?? 0) && this.pingOutstanding.length === 0) void this.ping();
+  }
+
+  private teardown(error?: XtmpError): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    const err = error ?? new XtmpError(Code.UNAVAILABLE, "session closed");
+    for (const s of [...this.streams.values(), ...this.waiting.splice(0)]) s.abort(err);
+    this.streams.clear();
+    this.blockedStreams.clear();
+    for (const p of this.pingOutstanding.splice(0)) p.resolve(Number.NaN);
+    for (const w of this.drainWaiters.splice(0)) w();
+    this.opts.onClose?.(error);
+  }
+}
+
+// headers of streams waiting for a concurrency slot (kept off the stream object, which never needs them again)
+const pendingHeaders = new WeakMap<MuxStream, Uint8Array>();
+
+function protocol(message: string): never {
+  throw new XtmpError(Code.INTERNAL, `protocol error: ${message}`);
+}

@@ -1,0 +1,37 @@
+// Message encoding for calls: protobuf codec, optional zstd compression, size limits, decode errors.
+import { Code } from "../status/code.js";
+import { XtmpError } from "../status/error.js";
+import { compressMessage, decompressMessage } from "./compression.js";
+import type { CompressionPolicy, DeepPartial, MessageCodec } from "./descriptor.js";
+
+/** Messages at least this large are compressed under the `auto`/`default` policies. */
+export const COMPRESS_THRESHOLD = 1024;
+
+/** Whether to compress a message of `size` bytes under `policy` (`force` overrides). */
+export function shouldCompress(policy: CompressionPolicy, size: number, peerAccepts: boolean, force?: boolean): boolean {
+  if (!peerAccepts) return false;
+  if (force !== undefined) return force;
+  return policy === "always" || ((policy === "auto" || policy === "default") && size >= COMPRESS_THRESHOLD);
+}
+
+/** Encodes a (possibly partial) message; returns the bytes to send and whether they are compressed. */
+export function encodeMessage<T>(codec: MessageCodec<T>, message: unknown, compress: (size: number) => boolean): [Uint8Array, boolean] {
+  let bytes: Uint8Array;
+  try {
+    bytes = codec.encode(codec.fromPartial(message as DeepPartial<T>)).finish();
+  } catch (err) {
+    throw new XtmpError(Code.INTERNAL, "failed to serialize a message", { cause: err });
+  }
+  if (!compress(bytes.length)) return [bytes, false];
+  return [compressMessage(bytes), true];
+}
+
+/** Decodes received bytes (decompressing first when flagged); errors are INTERNAL/RESOURCE_EXHAUSTED. */
+export function decodeMessage<T>(codec: MessageCodec<T>, bytes: Uint8Array, compressed: boolean, maxSize: number): T {
+  const raw = compressed ? decompressMessage(bytes, maxSize) : bytes;
+  try {
+    return codec.decode(raw);
+  } catch (err) {
+    throw new XtmpError(Code.INTERNAL, "failed to parse a message", { cause: err });
+  }
+}

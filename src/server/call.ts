@@ -1,0 +1,170 @@
+// ServerCall: serves one stream: decodes requests, runs the handler chain, sends headers, messages, trailers.
+import { Code } from "../status/code.js";
+import { XtmpError } from "../status/error.js";
+import type { MuxStream, StreamHandler } from "../mux/stream.js";
+import { AsyncQueue } from "../rpc/async-queue.js";
+import type { ServerContext } from "../rpc/context.js";
+import type { AnyMethodDescriptor } from "../rpc/descriptor.js";
+import { encodeHeaderBlock } from "../rpc/header-block.js";
+import type { ServerInvoke } from "../rpc/interceptor.js";
+import { decodeMessage, encodeMessage, shouldCompress } from "../rpc/message-codec.js";
+import { Metadata } from "../rpc/metadata.js";
+
+/** What a call needs from its server and connection. */
+export interface CallEnv {
+  /** Largest request message (after decompression). */
+  maxRecvMessage: number;
+  /** The peer negotiated zstd. */
+  peerAcceptsZstd: boolean;
+  /** Server-wide switch for response compression. */
+  compression: boolean;
+  /** The peer's identity key. */
+  peerIdentity: Uint8Array | undefined;
+  /** Reports handler errors that are not XtmpErrors (they reach the client as UNKNOWN). */
+  onError: (error: unknown, method: AnyMethodDescriptor) => void;
+  /** Called once when the call is over (for in-flight accounting). */
+  onDone: () => void;
+}
+
+/** One call being served. */
+export class ServerCall implements StreamHandler, ServerContext {
+  readonly method: string;
+  readonly responseHeaders = new Metadata();
+  readonly responseTrailers = new Metadata();
+  readonly signal: AbortSignal;
+  readonly peerIdentity: Uint8Array | undefined;
+  requestCompressed = false;
+  private readonly abort = new AbortController();
+  private readonly requests: AsyncQueue<[Uint8Array, boolean]>;
+  private headersSent = false;
+  private finished = false;
+  private forceCompression: boolean | undefined;
+  private drainWaiter: (() => void) | undefined;
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly stream: MuxStream,
+    private readonly desc: AnyMethodDescriptor,
+    readonly requestMetadata: Metadata,
+    readonly deadline: number | undefined,
+    private readonly env: CallEnv,
+  ) {
+    this.method = desc.path;
+    this.signal = this.abort.signal;
+    this.peerIdentity = env.peerIdentity;
+    this.requests = new AsyncQueue<[Uint8Array, boolean]>(
+      ([bytes]) => stream.consumed(bytes.length),
+      () => undefined,
+    );
+    stream.setHandler(this);
+  }
+
+  setResponseCompression(on: boolean): void {
+    this.forceCompression = on;
+  }
+
+  /** Runs the handler chain to completion; never throws. */
+  async run(invoke: ServerInvoke): Promise<void> {
+    if (this.deadline !== undefined) {
+      const ms = this.deadline - Date.now();
+      if (ms <= 0) return this.finish(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded before the call started"));
+      this.deadlineTimer = setTimeout(() => this.finish(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
+    }
+    let out: AsyncIterator<unknown> | undefined;
+    try {
+      out = invoke({ method: this.desc, ctx: this, messages: this.decodedRequests() })[Symbol.asyncIterator]();
+      for (;;) {
+        const r = await out.next();
+        if (r.done || this.finished) break;
+        this.sendResponse(r.value);
+        if (this.stream.pendingBytes > 0 && !this.finished) await new Promise<void>((res) => (this.drainWaiter = res));
+      }
+      this.finish(undefined);
+    } catch (err) {
+      if (!(err instanceof XtmpError) && !this.finished) this.env.onError(err, this.desc);
+      this.finish(XtmpError.from(err));
+    } finally {
+      if (this.finished && out?.return) void Promise.resolve(out.return()).catch(() => undefined); // stops a handler still running
+    }
+  }
+
+  private decodedRequests(): AsyncIterable<unknown> {
+    const q = this.requests;
+    const codec = this.desc.requestType;
+    const max = this.env.maxRecvMessage;
+    const call = this;
+    return {
+      [Symbol.asyncIterator]: () => {
+        const it = q[Symbol.asyncIterator]();
+        return {
+          next: async () => {
+            const r = await it.next();
+            if (r.done) return { done: true, value: undefined };
+            call.requestCompressed = r.value[1];
+            return { done: false, value: decodeMessage(codec, r.value[0], r.value[1], max) };
+          },
+          return: () => (it.return ? it.return() : Promise.resolve({ done: true as const, value: undefined })),
+        };
+      },
+    };
+  }
+
+  private sendHeaders(): void {
+    if (this.headersSent) return;
+    this.headersSent = true;
+    this.stream.sendHeaders(encodeHeaderBlock([], this.responseHeaders));
+  }
+
+  private sendResponse(message: unknown): void {
+    const [bytes, compressed] = encodeMessage(this.desc.responseType, message, (size) =>
+      this.env.compression && shouldCompress(this.desc.rules.compression === "never" ? "never" : this.desc.rules.compression, size, this.env.peerAcceptsZstd, this.forceCompression),
+    );
+    this.sendHeaders();
+    this.stream.sendMessage(bytes, compressed);
+  }
+
+  /** Ends the call with OK (error undefined) or the error's status. */
+  private finish(error: XtmpError | undefined): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.drainWaiter?.();
+    if (error) this.abort.abort(error);
+    if (!this.stream.closed) {
+      const trailers: Array<[string, string | Uint8Array]> = [[":status", String(error?.code ?? Code.OK)]];
+      if (error) trailers.push([":message", error.rawMessage]);
+      for (const d of error?.details ?? []) trailers.push([":details-bin", d]);
+      const md = new Metadata(this.responseTrailers);
+      for (const [k, v] of error?.metadata ?? []) md.append(k, v);
+      this.stream.sendTrailers(encodeHeaderBlock(trailers, md));
+    }
+    this.requests.fail(error ?? new XtmpError(Code.CANCELLED, "call finished"));
+    this.env.onDone();
+  }
+
+  // ---- StreamHandler ----
+
+  onHeaders(): void {}
+
+  onMessage(data: Uint8Array, compressed: boolean): void {
+    this.requests.push([data, compressed]);
+  }
+
+  onEnd(): void {
+    this.requests.end();
+  }
+
+  onTrailers(): void {}
+
+  onReset(error: XtmpError): void {
+    const reason = error.code === Code.DEADLINE_EXCEEDED ? error : new XtmpError(error.code === Code.RESOURCE_EXHAUSTED ? error.code : Code.CANCELLED, error.rawMessage);
+    this.requests.fail(reason);
+    this.finish(reason);
+  }
+
+  onDrain(): void {
+    const w = this.drainWaiter;
+    this.drainWaiter = undefined;
+    w?.();
+  }
+}

@@ -1,0 +1,186 @@
+// Server: registers services, accepts encrypted XTMP connections over TCP, dispatches calls, shuts down.
+import { Code } from "../status/code.js";
+import { XtmpError } from "../status/error.js";
+import { MuxSession } from "../mux/session.js";
+import type { MuxStream } from "../mux/stream.js";
+import { decodeTimeout } from "../rpc/deadline.js";
+import type { AnyMethodDescriptor, ServiceDescriptor } from "../rpc/descriptor.js";
+import { decodeHeaderBlock, encodeHeaderBlock, pseudoText } from "../rpc/header-block.js";
+import { chain, type ServerInterceptor, type ServerInvoke } from "../rpc/interceptor.js";
+import type { ImplementationOf } from "../rpc/typed.js";
+import { acceptSession, type Session } from "../secure/handshake.js";
+import type { ServerSessionOptions } from "../secure/options.js";
+import { Feature } from "../wire/preamble.js";
+import { listenTcp, type TcpDuplex, type TcpListener } from "../transport/tcp.js";
+import { parseAddress } from "../transport/address.js";
+import { ServerCall } from "./call.js";
+import { adaptHandler } from "./handlers.js";
+
+/** Server options: the secure-session options plus RPC limits and hooks. */
+export interface ServerOptions extends ServerSessionOptions {
+  /** Interceptors, outermost first. */
+  interceptors?: ServerInterceptor[];
+  /** Largest request message, after decompression (default 4 MiB). */
+  maxRecvMessage?: number;
+  /** Concurrent calls per connection (default 1000). */
+  maxConcurrentStreams?: number;
+  /** Send a keepalive PING after this many idle ms (default 60,000; 0 = off). */
+  keepaliveMs?: number;
+  /** Compress responses per the methods' policies when the client supports zstd (default true). */
+  compression?: boolean;
+  /** Handler errors that are not XtmpErrors (sent to clients as UNKNOWN without details). */
+  onError?: (error: unknown, method: string) => void;
+}
+
+/** Counters for tests and metrics. */
+export interface ServerStats {
+  /** Open connections (sessions established or in handshake). */
+  connections: number;
+  /** Calls being served. */
+  activeCalls: number;
+  /** Handshakes that failed. */
+  failedHandshakes: number;
+}
+
+interface Route {
+  method: AnyMethodDescriptor;
+  invoke: ServerInvoke;
+}
+
+interface Connection {
+  duplex: TcpDuplex;
+  mux?: MuxSession;
+}
+
+/** An XTMP-RPC server. Create with `createServer`. */
+export class Server {
+  private readonly routes = new Map<string, Route>();
+  private readonly services = new Set<string>();
+  private readonly connections = new Set<Connection>();
+  private listeners: TcpListener[] = [];
+  private calls = 0;
+  private failed = 0;
+  private shuttingDown = false;
+
+  constructor(private readonly opts: ServerOptions) {
+    if (!opts.insecure && !opts.identity) throw new XtmpError(Code.INVALID_ARGUMENT, "createServer: an identity is required (or insecure: true)");
+  }
+
+  /** Registers a service implementation; the types come from the generated descriptor. */
+  add<S extends ServiceDescriptor>(service: S, implementation: ImplementationOf<S>): this {
+    if (this.services.has(service.typeName)) throw new XtmpError(Code.ALREADY_EXISTS, `service ${service.typeName} is already registered`);
+    this.services.add(service.typeName);
+    const impl = implementation as Record<string, (input: unknown, ctx: never) => unknown>;
+    for (const [local, method] of Object.entries(service.methods)) {
+      const handler = impl[local];
+      if (typeof handler !== "function") continue; // unimplemented methods answer UNIMPLEMENTED
+      const invoke = chain(this.opts.interceptors ?? [], adaptHandler(method, handler.bind(implementation) as (i: unknown, c: unknown) => unknown));
+      this.routes.set(method.path, { method, invoke });
+    }
+    return this;
+  }
+
+  /** Counters. */
+  get stats(): ServerStats {
+    return { connections: this.connections.size, activeCalls: this.calls, failedHandshakes: this.failed };
+  }
+
+  /** Listens on `xtmp://host:port` (port 0 picks a free port); resolves with the bound address. */
+  async listen(address: string): Promise<{ host: string; port: number }> {
+    const { host, port } = parseAddress(address);
+    const l = await listenTcp(host, port, (duplex) => this.accept(duplex));
+    this.listeners.push(l);
+    return { host: l.host, port: l.port };
+  }
+
+  private accept(duplex: TcpDuplex): void {
+    if (this.shuttingDown) {
+      duplex.destroy();
+      return;
+    }
+    const conn: Connection = { duplex };
+    this.connections.add(conn);
+    acceptSession(duplex, this.opts).then(
+      (session) => this.serve(conn, session),
+      () => {
+        this.failed++;
+        this.connections.delete(conn);
+      },
+    );
+  }
+
+  private serve(conn: Connection, session: Session): void {
+    const env = {
+      maxRecvMessage: this.opts.maxRecvMessage ?? 4 << 20,
+      peerAcceptsZstd: (session.info.features & Feature.ZSTD) !== 0,
+      compression: this.opts.compression !== false,
+      peerIdentity: session.info.peerIdentity,
+      onError: (err: unknown, m: AnyMethodDescriptor) => this.opts.onError?.(err, m.path),
+      onDone: () => this.calls--,
+    };
+    conn.mux = new MuxSession(session, {
+      isClient: false,
+      settings: { maxConcurrentStreams: this.opts.maxConcurrentStreams ?? 1000 },
+      maxRecvMessage: env.maxRecvMessage,
+      keepaliveMs: this.opts.keepaliveMs ?? 60_000,
+      onStream: (stream, headers) => this.dispatch(stream, headers, env),
+      onClose: () => this.connections.delete(conn),
+    });
+    if (this.shuttingDown) conn.mux.goAway("server is shutting down");
+  }
+
+  private dispatch(stream: MuxStream, block: Uint8Array, env: ConstructorParameters<typeof ServerCall>[4]): void {
+    let headers;
+    try {
+      headers = decodeHeaderBlock(block);
+    } catch (err) {
+      stream.reset(Code.INTERNAL, XtmpError.from(err, Code.INTERNAL).rawMessage);
+      return;
+    }
+    const path = pseudoText(headers, ":path") ?? "";
+    const route = this.routes.get(path);
+    if (!route) {
+      const service = path.split("/")[1] ?? "";
+      const message = this.services.has(service) ? `method ${path} is not implemented` : `unknown service ${service || "(none)"}`;
+      stream.setHandler({ onHeaders() {}, onMessage: (d) => stream.consumed(d.length), onEnd() {}, onTrailers() {}, onReset() {}, onDrain() {} });
+      stream.sendTrailers(encodeHeaderBlock([[":status", String(Code.UNIMPLEMENTED)], [":message", message]]));
+      return;
+    }
+    this.calls++;
+    const call = new ServerCall(stream, route.method, headers.metadata, decodeTimeout(pseudoText(headers, ":timeout")), env);
+    void call.run(route.invoke);
+  }
+
+  /**
+   * Graceful shutdown: stop listening, send GOAWAY, let in-flight calls finish for up to `graceMs`
+   * (default 10 s), then close every connection.
+   */
+  async shutdown(options: { graceMs?: number } = {}): Promise<void> {
+    this.shuttingDown = true;
+    await Promise.all(this.listeners.map((l) => l.close()));
+    this.listeners = [];
+    for (const c of this.connections) c.mux?.goAway("server is shutting down");
+    const drained = Promise.all([...this.connections].map((c) => c.mux?.drained()));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([drained, new Promise<void>((r) => (timer = setTimeout(r, options.graceMs ?? 10_000)))]);
+    clearTimeout(timer);
+    this.forceShutdown();
+  }
+
+  /** Closes every connection now; in-flight calls fail with UNAVAILABLE. */
+  forceShutdown(): void {
+    this.shuttingDown = true;
+    for (const l of this.listeners) void l.close();
+    this.listeners = [];
+    for (const c of [...this.connections]) {
+      if (c.mux) c.mux.close(new XtmpError(Code.UNAVAILABLE, "server shut down"));
+      else c.duplex.destroy();
+    }
+    this.connections.clear();
+  }
+}
+
+/** Creates a server with the given identity, trust policy and limits. */
+export function createServer(options: ServerOptions): Server {
+  return new Server(options);
+}

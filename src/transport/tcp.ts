@@ -1,0 +1,109 @@
+// TCP transport over node:net: a byte duplex per socket, connect with a timeout, and a listener.
+import * as net from "node:net";
+import { Code } from "../status/code.js";
+import { XtmpError } from "../status/error.js";
+
+/** Receives a socket's bytes (structurally the wire layer's ByteReceiver). */
+export interface SocketReceiver {
+  /** Bytes arrived. */
+  onData(chunk: Uint8Array): void;
+  /** The socket ended or failed. */
+  onEnd(error?: Error): void;
+}
+
+/** A TCP socket as a byte duplex. Reading starts when the first receiver is installed. */
+export class TcpDuplex {
+  private receiver: SocketReceiver | undefined;
+  private ended = false;
+
+  constructor(private readonly socket: net.Socket) {
+    socket.setNoDelay(true);
+    socket.pause();
+    socket.on("data", (chunk: Buffer) => this.receiver?.onData(chunk));
+    socket.on("end", () => this.finish());
+    socket.on("error", (err) => this.finish(err));
+    socket.on("close", () => this.finish());
+  }
+
+  /** Peer address, e.g. `127.0.0.1:53122`. */
+  get remoteAddress(): string {
+    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+  }
+
+  /** Writes bytes (Node queues them; the buffer is not reused by callers). */
+  write(chunk: Uint8Array): void {
+    if (!this.ended && !this.socket.destroyed) this.socket.write(chunk);
+  }
+
+  /** Flushes what is queued, then closes; destroys the socket if the peer does not finish in 2 s. */
+  close(): void {
+    if (this.socket.destroyed) return;
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  /** Closes at once without flushing (used for force shutdown). */
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  /** Installs the receiver and starts reading. */
+  setReceiver(receiver: SocketReceiver): void {
+    this.receiver = receiver;
+    if (this.ended) receiver.onEnd();
+    else this.socket.resume();
+  }
+
+  private finish(err?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.socket.destroy();
+    this.receiver?.onEnd(err);
+  }
+}
+
+/** Connects to host:port; fails with UNAVAILABLE (refused, unreachable, or after `timeoutMs`). */
+export function connectTcp(host: string, port: number, timeoutMs = 10_000): Promise<TcpDuplex> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new XtmpError(Code.UNAVAILABLE, `connect to ${host}:${port} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.removeAllListeners("error");
+      resolve(new TcpDuplex(socket));
+    });
+    socket.once("error", (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new XtmpError(Code.UNAVAILABLE, `connect to ${host}:${port} failed: ${err.code ?? err.message}`, { cause: err }));
+    });
+  });
+}
+
+/** A listening TCP server. */
+export interface TcpListener {
+  /** Bound host. */
+  readonly host: string;
+  /** Bound port (the real one when 0 was asked for). */
+  readonly port: number;
+  /** Stops accepting; existing sockets stay open. */
+  close(): Promise<void>;
+}
+
+/** Listens on host:port (port 0 = any free port) and hands every accepted socket to `onConnection`. */
+export function listenTcp(host: string, port: number, onConnection: (duplex: TcpDuplex) => void): Promise<TcpListener> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer((socket) => onConnection(new TcpDuplex(socket)));
+    server.once("error", (err) => reject(new XtmpError(Code.UNAVAILABLE, `listen on ${host}:${port} failed: ${err.message}`, { cause: err })));
+    server.listen(port, host, () => {
+      const addr = server.address() as net.AddressInfo;
+      resolve({
+        host: addr.address,
+        port: addr.port,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      });
+    });
+  });
+}
