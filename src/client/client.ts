@@ -10,11 +10,8 @@ import type { ClientOf } from "../rpc/typed.js";
 import { ClientCall } from "./call.js";
 import type { Channel } from "./channel.js";
 
-/** Per-call options beyond CallOptions. */
-export interface ClientCallOptions extends CallOptions {
-  /** Force request compression on or off (default: the method's policy). */
-  compress?: boolean;
-}
+/** Per-call options (an alias of CallOptions, kept for readability at call sites). */
+export type ClientCallOptions = CallOptions;
 
 async function* fromIterable(input: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<unknown> {
   yield* input as AsyncIterable<unknown>;

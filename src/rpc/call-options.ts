@@ -9,6 +9,8 @@ export interface CallOptions {
   metadata?: MetadataInit;
   /** Aborting it cancels the call (the server sees CANCELLED). */
   signal?: AbortSignal;
+  /** Force request compression on or off (default: the method's policy and the channel setting). */
+  compress?: boolean;
 }
 
 /** Messages a client streams: any sync or async iterable. */

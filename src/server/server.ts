@@ -66,8 +66,11 @@ export class Server {
     if (!opts.insecure && !opts.identity) throw new XtmpError(Code.INVALID_ARGUMENT, "createServer: an identity is required (or insecure: true)");
   }
 
-  /** Registers a service implementation; the types come from the generated descriptor. */
-  add<S extends ServiceDescriptor>(service: S, implementation: ImplementationOf<S>): this {
+  /**
+   * Registers a service implementation; the types come from the generated descriptor. Methods left
+   * out answer UNIMPLEMENTED, as in gRPC.
+   */
+  add<S extends ServiceDescriptor>(service: S, implementation: Partial<ImplementationOf<S>>): this {
     if (this.services.has(service.typeName)) throw new XtmpError(Code.ALREADY_EXISTS, `service ${service.typeName} is already registered`);
     this.services.add(service.typeName);
     const impl = implementation as Record<string, (input: unknown, ctx: never) => unknown>;
