@@ -56,6 +56,9 @@ export class MuxSession implements FrameReceiver, StreamHost {
   readonly maxRecvMessage: number;
   private readonly local: MuxSettings;
   private peer: MuxSettings = { ...DEFAULT_SETTINGS };
+  // until the peer acknowledges our SETTINGS it may still be using the defaults, so we accept
+  // at least the default windows for streams it opens before then (as HTTP/2 does)
+  private settingsAcked = false;
   private sessionRecvWindow: number;
   private sessionUnacked = 0;
   private readonly streams = new Map<number, MuxStream>();
@@ -77,7 +80,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
     private readonly opts: MuxOptions,
   ) {
     this.local = { ...DEFAULT_SETTINGS, ...opts.settings };
-    this.sessionRecvWindow = this.local.sessionWindow;
+    this.sessionRecvWindow = Math.max(this.local.sessionWindow, DEFAULT_SETTINGS.sessionWindow);
     this.maxRecvMessage = opts.maxRecvMessage ?? 4 << 20;
     this.nextLocalId = opts.isClient ? 1 : 2;
     duplex.setReceiver(this);
@@ -254,7 +257,8 @@ export class MuxSession implements FrameReceiver, StreamHost {
     if (this.opts.isClient) protocol("the server opened a stream");
     if (f.streamId % 2 !== 1 || f.streamId <= this.lastRemoteId) protocol(`stream id ${f.streamId} reused or out of order`);
     this.lastRemoteId = f.streamId;
-    const stream = new MuxStream(this, this.peer.initialStreamWindow, this.local.initialStreamWindow);
+    const recvWindow = this.settingsAcked ? this.local.initialStreamWindow : Math.max(this.local.initialStreamWindow, DEFAULT_SETTINGS.initialStreamWindow);
+    const stream = new MuxStream(this, this.peer.initialStreamWindow, recvWindow);
     stream.id = f.streamId;
     if (this.goAwaySent) {
       stream.reset(Code.UNAVAILABLE, "server is shutting down");
@@ -276,6 +280,11 @@ export class MuxSession implements FrameReceiver, StreamHost {
   private sessionFrame(f: Frame): void {
     switch (f.type) {
       case FrameType.SETTINGS: {
+        if (f.flags & FrameFlags.ACK) {
+          this.settingsAcked = true;
+          return;
+        }
+        this.sendFrame(FrameType.SETTINGS, FrameFlags.ACK, 0, new Uint8Array(0));
         const next = decodeSettings(f.payload, this.peer);
         const streamDelta = next.initialStreamWindow - this.peer.initialStreamWindow;
         this.sessionSendWindow += next.sessionWindow - this.peer.sessionWindow;
