@@ -40,7 +40,7 @@ export class ClientCall implements StreamHandler {
     private readonly env: ClientCallEnv,
   ) {
     this.responses = new AsyncQueue<[Uint8Array, boolean]>(
-      ([bytes]) => this.stream?.consumed(bytes.length),
+      () => this.stream?.messageConsumed(),
       () => this.cancel(new XtmpError(Code.CANCELLED, "the caller stopped reading the responses")),
     );
     const header = new Promise<Metadata>((r) => (this.headerResolve = r));

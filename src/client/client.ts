@@ -1,7 +1,7 @@
 // createClient: typed stubs over a channel, one method per descriptor entry, through the interceptors.
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
-import { absoluteDeadline } from "../rpc/deadline.js";
+import { absoluteDeadline, earliest } from "../rpc/deadline.js";
 import type { CallOptions } from "../rpc/call-options.js";
 import type { AnyMethodDescriptor, ServiceDescriptor } from "../rpc/descriptor.js";
 import { chain, type ClientInvoke, type ClientRequest } from "../rpc/interceptor.js";
@@ -46,10 +46,16 @@ function request(method: AnyMethodDescriptor, messages: AsyncIterable<unknown>, 
   return {
     method,
     header: new Metadata(options?.metadata),
-    deadline: absoluteDeadline(options?.deadline),
-    signal: options?.signal ?? new AbortController().signal,
+    deadline: earliest(absoluteDeadline(options?.deadline), options?.parent?.deadline),
+    signal: signalOf(options),
     messages,
   };
+}
+
+function signalOf(options: ClientCallOptions | undefined): AbortSignal {
+  const signals = [options?.signal, options?.parent?.signal].filter((s): s is AbortSignal => s !== undefined);
+  if (signals.length === 0) return new AbortController().signal;
+  return signals.length === 1 ? (signals[0] as AbortSignal) : AbortSignal.any(signals);
 }
 
 /** Builds a typed client for `service` on `channel` (many clients may share one channel). */

@@ -9,7 +9,7 @@ import { encodeReset, encodeWindowUpdate } from "./control.js";
 export interface StreamHandler {
   /** Response headers arrived (client side). */
   onHeaders(block: Uint8Array): void;
-  /** A complete message arrived; call `stream.consumed(data.length)` once it is processed. */
+  /** A complete message arrived; call `stream.messageConsumed()` once it is processed. */
   onMessage(data: Uint8Array, compressed: boolean): void;
   /** The peer half-closed: it sends no more messages. */
   onEnd(): void;
@@ -74,6 +74,9 @@ export class MuxStream {
   private pending: Pending[] = [];
   private unacked = 0;
   private fragments: Uint8Array[] = [];
+  // credit still owed for delivered messages, in order (their last fragment: earlier ones were
+  // credited on arrival, since reassembly is bounded by the message size limit instead)
+  private owed: number[] = [];
   private fragBytes = 0;
   private wasBlocked = false;
 
@@ -130,8 +133,13 @@ export class MuxStream {
     this.finish();
   }
 
-  /** Returns `n` processed bytes as flow-control credit. */
-  consumed(n: number): void {
+  /** The consumer processed the oldest delivered message: its credit goes back to the peer. */
+  messageConsumed(): void {
+    const n = this.owed.shift();
+    if (n !== undefined) this.credit(n);
+  }
+
+  private credit(n: number): void {
     this.host.sessionConsumed(n);
     if (this.closed || this.remoteEnded) return;
     this.unacked += n;
@@ -188,7 +196,7 @@ export class MuxStream {
     this.recvWindow -= payload.length;
     if (this.remoteEnded) throw new XtmpError(Code.INTERNAL, "protocol error: DATA after END_STREAM");
     if (this.fragBytes + payload.length > this.host.maxRecvMessage) {
-      this.host.sessionConsumed(payload.length + this.fragBytes);
+      this.host.sessionConsumed(payload.length);
       const msg = `message larger than the limit of ${this.host.maxRecvMessage} bytes`;
       this.reset(Code.RESOURCE_EXHAUSTED, msg);
       this.handler?.onReset(new XtmpError(Code.RESOURCE_EXHAUSTED, msg));
@@ -198,7 +206,10 @@ export class MuxStream {
       this.fragments.push(payload.slice());
       this.fragBytes += payload.length;
     }
-    if (flags & FrameFlags.END_MESSAGE) {
+    if (!(flags & FrameFlags.END_MESSAGE)) {
+      this.credit(payload.length);
+    } else {
+      this.owed.push(payload.length);
       const msg = this.fragments.length === 1 ? (this.fragments[0] as Uint8Array) : concatBytes(this.fragments, this.fragBytes);
       this.fragments = [];
       this.fragBytes = 0;
@@ -235,7 +246,10 @@ export class MuxStream {
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.fragBytes > 0) this.host.sessionConsumed(this.fragBytes);
+    let owed = 0;
+    for (const n of this.owed) owed += n;
+    this.owed = [];
+    if (owed > 0) this.host.sessionConsumed(owed);
     this.pending = [];
     this.pendingBytes = 0;
     this.fragments = [];

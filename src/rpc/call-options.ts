@@ -11,6 +11,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Force request compression on or off (default: the method's policy and the channel setting). */
   compress?: boolean;
+  /**
+   * The server call this call is made from: its deadline (if earlier) and its cancellation carry
+   * over, so a chain of calls shares one deadline, as in gRPC deadline propagation.
+   */
+  parent?: { readonly deadline: number | undefined; readonly signal: AbortSignal };
 }
 
 /** Messages a client streams: any sync or async iterable. */

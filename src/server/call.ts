@@ -53,7 +53,7 @@ export class ServerCall implements StreamHandler, ServerContext {
     this.signal = this.abort.signal;
     this.peerIdentity = env.peerIdentity;
     this.requests = new AsyncQueue<[Uint8Array, boolean]>(
-      ([bytes]) => stream.consumed(bytes.length),
+      () => stream.messageConsumed(),
       () => undefined,
     );
     stream.setHandler(this);

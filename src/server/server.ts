@@ -145,7 +145,7 @@ export class Server {
     if (!route) {
       const service = path.split("/")[1] ?? "";
       const message = this.services.has(service) ? `method ${path} is not implemented` : `unknown service ${service || "(none)"}`;
-      stream.setHandler({ onHeaders() {}, onMessage: (d) => stream.consumed(d.length), onEnd() {}, onTrailers() {}, onReset() {}, onDrain() {} });
+      stream.setHandler({ onHeaders() {}, onMessage: () => stream.messageConsumed(), onEnd() {}, onTrailers() {}, onReset() {}, onDrain() {} });
       stream.sendTrailers(encodeHeaderBlock([[":status", String(Code.UNIMPLEMENTED)], [":message", message]]));
       return;
     }

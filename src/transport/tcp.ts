@@ -88,7 +88,7 @@ export interface TcpListener {
   readonly host: string;
   /** Bound port (the real one when 0 was asked for). */
   readonly port: number;
-  /** Stops accepting; existing sockets stay open. */
+  /** Stops accepting at once; existing sockets stay open. */
   close(): Promise<void>;
 }
 
@@ -102,7 +102,11 @@ export function listenTcp(host: string, port: number, onConnection: (duplex: Tcp
       resolve({
         host: addr.address,
         port: addr.port,
-        close: () => new Promise<void>((r) => server.close(() => r())),
+        close: () => {
+          // stop accepting now; open connections are the caller's to end
+          server.close();
+          return Promise.resolve();
+        },
       });
     });
   });

@@ -73,7 +73,7 @@ describe("mux", function () {
     // consuming returns credit; the sender resumes and drains
     for (let round = 0; round < 50 && (opened[0]?.rec.messages.length ?? 0) < 100; round++) {
       const st = opened[0]?.stream as MuxStream;
-      st.consumed(st === undefined ? 0 : 65536);
+      for (let k = 0; k < 7; k++) st.messageConsumed();
       await tick();
     }
     expect(opened[0]?.rec.messages.length).to.equal(100);
