@@ -1,25 +1,118 @@
-// The `xtmp` command line: argument parsing and dispatch to subcommands.
+// The `xtmp` command line: argument parsing and dispatch to keygen, serve, demo and services.
+import { BpciServiceDefinition } from "../generated/bpci/v1/bpci_xtmp.js";
+import { HealthDefinition } from "../generated/grpc/health/v1/health_xtmp.js";
+import { TestServiceDefinition } from "../generated/grpc/testing/test_xtmp.js";
+import { runDemo } from "../demo/run-demo.js";
+import { bpciDemoImpl } from "../services/bpci-demo.js";
+import { HealthRegistry } from "../services/health.js";
+import { testServiceImpl } from "../services/test-service.js";
+import { createServer, generateIdentity, loadIdentity, parsePublicKey, saveIdentity } from "../src/index.js";
 import { serviceTable } from "./services.js";
 
 const USAGE = `usage: xtmp <command> [options]
 
 commands:
-  services        print every generated service method with its XTMP rules
-  help            print this help
+  keygen --out DIR                          create an Ed25519 identity in DIR (identity.json, identity.pub)
+  serve --listen HOST:PORT [--keys DIR] [--insecure]
+                                            serve BPCI (demo), the interop TestService and health until
+                                            SIGINT/SIGTERM, then drain
+  demo [--target HOST:PORT --server-key KEY]
+                                            run the BPCI demo client (against its own server by default)
+  services                                  print every generated service method with its XTMP rules
+  help                                      print this help`;
 
-Planned (not in this build): keygen, serve, demo.`;
+/** Output hooks (tests capture them). */
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
 
-/** Runs the CLI with `argv` (without node and script); returns the process exit code. */
-export function main(argv: readonly string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): number {
+class UsageError extends Error {}
+
+function parseFlags(args: readonly string[], allowed: Record<string, "value" | "flag">): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const kind = allowed[a];
+    if (!kind) throw new UsageError(`unknown argument ${a}`);
+    if (kind === "flag") flags.set(a, "true");
+    else {
+      const v = args[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
+      flags.set(a, v);
+    }
+  }
+  return flags;
+}
+
+async function serve(flags: Map<string, string>, io: Io, stop: Promise<void>): Promise<number> {
+  const listen = flags.get("--listen");
+  if (!listen) throw new UsageError("serve needs --listen HOST:PORT");
+  const insecure = flags.has("--insecure");
+  const keys = flags.get("--keys");
+  const identity = insecure ? undefined : keys ? await loadIdentity(keys) : generateIdentity();
+  const health = new HealthRegistry();
+  const server = createServer({ ...(identity ? { identity } : {}), insecure, onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
+  server.add(BpciServiceDefinition, bpciDemoImpl()).add(TestServiceDefinition, testServiceImpl).add(HealthDefinition, health.impl);
+  const { host, port } = await server.listen(`xtmp://${listen}`);
+  io.out(`xtmp serving on ${host}:${port}${insecure ? " (INSECURE: no encryption)" : ""}`);
+  if (identity) io.out(`server key ${Buffer.from(identity.publicKey).toString("hex")}`);
+  await stop;
+  io.out("draining…");
+  health.shutdown();
+  await server.shutdown({ graceMs: 5000 });
+  io.out("stopped");
+  return 0;
+}
+
+/** Resolves on SIGINT or SIGTERM. */
+function signals(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves with the process exit code. */
+export async function main(argv: readonly string[], io: Io = { out: console.log, err: console.error }, stop: Promise<void> = signals()): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (cmd === "help" || cmd === "--help" || cmd === "-h") {
-    out(USAGE);
-    return 0;
+  try {
+    switch (cmd) {
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(USAGE);
+        return 0;
+      case "services":
+        parseFlags(rest, {});
+        io.out(serviceTable());
+        return 0;
+      case "keygen": {
+        const out = parseFlags(rest, { "--out": "value" }).get("--out");
+        if (!out) throw new UsageError("keygen needs --out DIR");
+        const id = generateIdentity();
+        await saveIdentity(out, id);
+        io.out(`wrote ${out}/identity.json (private, mode 0600) and ${out}/identity.pub`);
+        io.out(`public key ${Buffer.from(id.publicKey).toString("hex")}`);
+        return 0;
+      }
+      case "serve":
+        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag" }), io, stop);
+      case "demo": {
+        const f = parseFlags(rest, { "--target": "value", "--server-key": "value" });
+        const key = f.get("--server-key");
+        if (key !== undefined && !f.has("--target")) throw new UsageError("--server-key goes with --target");
+        return await runDemo({ ...(f.has("--target") ? { target: f.get("--target") } : {}), ...(key ? { serverKey: parsePublicKey(key) } : {}), log: io.out });
+      }
+      default:
+        throw new UsageError(cmd === undefined ? "no command given" : `unknown command ${cmd}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`xtmp: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err(`xtmp: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
   }
-  if (cmd === "services" && rest.length === 0) {
-    out(serviceTable());
-    return 0;
-  }
-  err(cmd === undefined ? USAGE : `xtmp: unknown command or arguments: ${argv.join(" ")}\n\n${USAGE}`);
-  return 2;
 }

@@ -1,6 +1,4 @@
-// `npm start`: the demo. For now it prints the generated service table of this build.
-import { serviceTable } from "../cli/services.js";
+// `npm start`: runs the BPCI demo (server and client on 127.0.0.1, encrypted) and exits.
+import { runDemo } from "./run-demo.js";
 
-console.log("XTMP-RPC generated services (from proto/ via protoc-gen-xtmp):\n");
-console.log(serviceTable());
-console.log("\nThe encrypted client/server exchange arrives with the RPC runtime.");
+process.exitCode = await runDemo();
