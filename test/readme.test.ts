@@ -1,0 +1,32 @@
+// The README's quick-start example is examples/quickstart.ts verbatim, and it runs.
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { main } from "../examples/quickstart.js";
+
+describe("README", function () {
+  this.timeout(20_000);
+  it("shows examples/quickstart.ts verbatim", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const example = readFileSync(new URL("../examples/quickstart.ts", import.meta.url), "utf8");
+    expect(readme).to.include("```ts\n" + example + "```");
+  });
+
+  it("the quick-start example runs: wallet registered, two live updates received", async () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => void lines.push(args.join(" "));
+    try {
+      await main();
+    } finally {
+      console.log = log;
+    }
+    expect(lines).to.deep.equal(["registered alice as account 1", "update #2 on bundles", "update #3 on bundles"]);
+  });
+
+  it("names the three quick-start commands", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    expect(readme).to.match(/npm ci\s+# set-up/);
+    expect(readme).to.match(/npm start\s+# the demo/);
+    expect(readme).to.match(/npm test\s+# type-check/);
+  });
+});
