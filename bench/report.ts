@@ -1,0 +1,165 @@
+// Benchmark report: the JSON shape, the Markdown table with targets, and two SVG charts (no dependencies).
+
+/** One peer's figures in one scenario (medians over rounds). */
+export interface PeerResult {
+  value: number;
+  ratioVsGrpcTls: number;
+  latencyMs?: { p50: number; p99: number; p999: number };
+  ttfrMs?: number;
+}
+
+/** One scenario's figures. */
+export interface ScenarioResult {
+  key: string;
+  title: string;
+  unit: string;
+  peers: Record<string, PeerResult>;
+}
+
+/** Everything `npm run bench` writes to bench/results/latest.json. */
+export interface Report {
+  date: string;
+  mode: string;
+  rounds: number;
+  msPerMeasurement: number;
+  machine: { cpus: number; model: string; memoryGiB: number; node: string };
+  versions: Record<string, string>;
+  scenarios: ScenarioResult[];
+  compression: { payloadBytes: number; wireBytesZstd: number; wireBytesNone: number; callsPerSecondZstd: number; callsPerSecondNone: number };
+  scale: Array<{ sessions: number; bytesPerSession: number; handshakesPerSecond: number }>;
+  durationSeconds: number;
+}
+
+const fmt = (n: number | undefined, digits = 0): string =>
+  n === undefined || !Number.isFinite(n) ? "–" : n >= 1000 ? Math.round(n).toLocaleString("en-US") : n.toFixed(digits);
+
+function peer(r: Report, key: string, p: string): PeerResult | undefined {
+  return r.scenarios.find((s) => s.key === key)?.peers[p];
+}
+
+/** The issue's targets, evaluated on one report. */
+export function targets(r: Report): Array<{ target: string; measured: string; met: boolean }> {
+  const c128 = peer(r, "unary-c128", "xtmp-aesgcm");
+  const c128insecure = peer(r, "unary-c128", "xtmp-insecure");
+  const p50 = peer(r, "unary-c1", "xtmp-aesgcm")?.latencyMs?.p50 ?? NaN;
+  const p50grpc = peer(r, "unary-c1", "grpc-js-tls")?.latencyMs?.p50 ?? NaN;
+  const stream = peer(r, "stream", "xtmp-aesgcm")?.value ?? NaN;
+  const mib = peer(r, "mib", "xtmp-aesgcm")?.value ?? NaN;
+  const hs = Math.max(...r.scale.map((s) => s.handshakesPerSecond), peer(r, "connect", "xtmp-aesgcm")?.value ?? 0);
+  const overhead = 1 - (c128?.value ?? NaN) / (c128insecure?.value ?? NaN);
+  const big = r.scale.at(-1);
+  return [
+    { target: "unary c=128 ≥ 4x grpc-js TLS", measured: `${fmt(c128?.ratioVsGrpcTls, 2)}x`, met: (c128?.ratioVsGrpcTls ?? 0) >= 4 },
+    { target: "unary c=1 p50 ≤ 0.5x grpc-js TLS", measured: `${fmt(p50 / p50grpc, 2)}x (${fmt(p50, 3)} vs ${fmt(p50grpc, 3)} ms)`, met: p50 / p50grpc <= 0.5 },
+    { target: "server streaming ≥ 1,000,000 msgs/s", measured: fmt(stream), met: stream >= 1e6 },
+    { target: "1 MiB unary ≥ 1 GB/s encrypted", measured: `${fmt(mib)} MB/s`, met: mib >= 1000 },
+    { target: "≥ 3,000 full mutual-auth handshakes/s", measured: fmt(hs), met: hs >= 3000 },
+    { target: "encryption overhead (c=128) ≤ 5%", measured: `${fmt(overhead * 100, 1)}%`, met: overhead <= 0.05 },
+    { target: "10,000 idle sessions ≤ 20 KiB each", measured: big ? `${fmt(big.bytesPerSession / 1024, 1)} KiB at ${fmt(big.sessions)}` : "–", met: !!big && big.sessions >= 10_000 && big.bytesPerSession <= 20 * 1024 },
+  ];
+}
+
+/** The README/CI table. */
+export function renderMarkdown(r: Report): string {
+  const peers = Object.keys(r.scenarios[0]?.peers ?? {});
+  const lines = [
+    `Benchmarks (${r.mode}, ${r.rounds} interleaved rounds of ${r.msPerMeasurement} ms, medians), ${r.date.slice(0, 10)}, ` +
+      `${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}; client and server in separate processes on 127.0.0.1. ` +
+      `Cells: median value (median per-round ratio vs grpc-js TLS).`,
+    "",
+    `| scenario | unit | ${peers.join(" | ")} |`,
+    `| --- | --- | ${peers.map(() => "---:").join(" | ")} |`,
+  ];
+  for (const s of r.scenarios) {
+    lines.push(`| ${s.title} | ${s.unit} | ${peers.map((p) => `${fmt(s.peers[p]?.value)} (${fmt(s.peers[p]?.ratioVsGrpcTls, 2)}x)`).join(" | ")} |`);
+  }
+  const c1 = r.scenarios.find((s) => s.key === "unary-c1");
+  if (c1) lines.push(`| unary c=1 latency p50 / p99 / p99.9 | ms | ${peers.map((p) => { const l = c1.peers[p]?.latencyMs; return l ? `${fmt(l.p50, 3)} / ${fmt(l.p99, 3)} / ${fmt(l.p999, 3)}` : "–"; }).join(" | ")} |`);
+  const con = r.scenarios.find((s) => s.key === "connect");
+  if (con) lines.push(`| time to first response (new connection) | ms | ${peers.map((p) => fmt(con.peers[p]?.ttfrMs, 2)).join(" | ")} |`);
+  const c = r.compression;
+  lines.push(
+    "",
+    `Compression (XTMP, a ${fmt(c.payloadBytes)}-byte BPCI SubmitBundle payload): ${fmt(c.wireBytesNone)} bytes on the wire per call without zstd, ` +
+      `${fmt(c.wireBytesZstd)} with (ratio ${fmt(c.wireBytesNone / c.wireBytesZstd, 2)}x); ${fmt(c.callsPerSecondNone)} vs ${fmt(c.callsPerSecondZstd)} calls/s.`,
+    "",
+    `Idle encrypted sessions held by one server process: ${r.scale.map((s) => `${fmt(s.sessions)} sessions → ${fmt(s.bytesPerSession / 1024, 1)} KiB RSS each (opened at ${fmt(s.handshakesPerSecond)} handshakes/s)`).join("; ")}.`,
+    "",
+    "| target | measured | met |",
+    "| --- | --- | --- |",
+    ...targets(r).map((t) => `| ${t.target} | ${t.measured} | ${t.met ? "yes" : "**no**"} |`),
+    "",
+  );
+  return lines.join("\n");
+}
+
+const COLORS = ["#1f77b4", "#6baed6", "#9ecae1", "#d62728", "#ff9896", "#2ca02c"];
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+
+/** Grouped bars: each scenario's ratio vs grpc-js TLS, one bar per peer (log scale). */
+export function renderRatioChart(r: Report): string {
+  const peers = Object.keys(r.scenarios[0]?.peers ?? {});
+  const W = 900;
+  const H = 420;
+  const left = 60;
+  const top = 40;
+  const plotH = 300;
+  const groupW = (W - left - 20) / r.scenarios.length;
+  const barW = (groupW - 16) / peers.length;
+  const all = r.scenarios.flatMap((s) => peers.map((p) => s.peers[p]?.ratioVsGrpcTls ?? 1)).filter((v) => Number.isFinite(v) && v > 0);
+  const maxL = Math.ceil(Math.log10(Math.max(...all, 10)));
+  const minL = Math.floor(Math.log10(Math.min(...all, 0.1)));
+  const y = (v: number) => top + plotH - ((Math.log10(v) - minL) / (maxL - minL)) * plotH;
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`, `<text x="${left}" y="20" font-size="14">Throughput relative to grpc-js with TLS (log scale; 1 = same), ${esc(r.date.slice(0, 10))}, ${r.mode}</text>`];
+  for (let l = minL; l <= maxL; l++) {
+    const v = 10 ** l;
+    out.push(`<line x1="${left}" x2="${W - 10}" y1="${y(v)}" y2="${y(v)}" stroke="${l === 0 ? "#000" : "#ddd"}"/><text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${v}x</text>`);
+  }
+  r.scenarios.forEach((s, gi) => {
+    const gx = left + gi * groupW + 8;
+    peers.forEach((p, pi) => {
+      const v = s.peers[p]?.ratioVsGrpcTls;
+      if (!v || !Number.isFinite(v)) return;
+      const y0 = y(1);
+      const y1 = y(v);
+      out.push(`<rect x="${gx + pi * barW}" y="${Math.min(y0, y1)}" width="${barW - 1}" height="${Math.max(1, Math.abs(y1 - y0))}" fill="${COLORS[pi % COLORS.length]}"><title>${esc(p)}: ${v.toFixed(2)}x</title></rect>`);
+    });
+    out.push(`<text x="${gx + (groupW - 16) / 2}" y="${top + plotH + 16}" text-anchor="middle">${esc(s.key)}</text>`);
+  });
+  peers.forEach((p, i) => out.push(`<rect x="${left + i * 140}" y="${H - 40}" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/><text x="${left + i * 140 + 16}" y="${H - 30}">${esc(p)}</text>`));
+  out.push("</svg>\n");
+  return out.join("\n");
+}
+
+/** Latency percentiles of unary calls at concurrency 1, per peer (lower is better). */
+export function renderLatencyChart(r: Report): string {
+  const s = r.scenarios.find((x) => x.key === "unary-c1");
+  const peers = Object.keys(s?.peers ?? {});
+  const W = 900;
+  const H = 360;
+  const left = 60;
+  const top = 40;
+  const plotH = 240;
+  const pcts = ["p50", "p99", "p999"] as const;
+  const max = Math.max(...peers.flatMap((p) => pcts.map((k) => s?.peers[p]?.latencyMs?.[k] ?? 0)), 0.001);
+  const groupW = (W - left - 20) / pcts.length;
+  const barW = (groupW - 20) / peers.length;
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`, `<text x="${left}" y="20" font-size="14">Unary latency at concurrency 1 (ms, lower is better), ${esc(r.date.slice(0, 10))}</text>`];
+  for (let i = 0; i <= 4; i++) {
+    const v = (max * i) / 4;
+    const yy = top + plotH - (v / max) * plotH;
+    out.push(`<line x1="${left}" x2="${W - 10}" y1="${yy}" y2="${yy}" stroke="#ddd"/><text x="${left - 6}" y="${yy + 4}" text-anchor="end">${v.toFixed(2)}</text>`);
+  }
+  pcts.forEach((k, gi) => {
+    const gx = left + gi * groupW + 10;
+    peers.forEach((p, pi) => {
+      const v = s?.peers[p]?.latencyMs?.[k] ?? 0;
+      const h = (v / max) * plotH;
+      out.push(`<rect x="${gx + pi * barW}" y="${top + plotH - h}" width="${barW - 2}" height="${h}" fill="${COLORS[pi % COLORS.length]}"><title>${esc(p)} ${k}: ${v.toFixed(3)} ms</title></rect>`);
+    });
+    out.push(`<text x="${gx + (groupW - 20) / 2}" y="${top + plotH + 16}" text-anchor="middle">${k === "p999" ? "p99.9" : k}</text>`);
+  });
+  peers.forEach((p, i) => out.push(`<rect x="${left + i * 140}" y="${H - 40}" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/><text x="${left + i * 140 + 16}" y="${H - 30}">${esc(p)}</text>`));
+  out.push("</svg>\n");
+  return out.join("\n");
+}

@@ -1,0 +1,157 @@
+// `npm run bench [-- --quick]`: server and client processes, peers interleaved per round, medians and ratios.
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import type { Job, Result } from "./client.js";
+import { PEERS, type Addresses, type PeerName } from "./peers.js";
+import { renderMarkdown, renderRatioChart, renderLatencyChart, type Report, type ScenarioResult } from "./report.js";
+import { median } from "./stats.js";
+
+const quick = process.argv.includes("--quick");
+const ROUNDS = quick ? 3 : 5;
+const MS = quick ? 350 : 1500;
+const SCALE = quick ? [1000] : [1000, 10_000];
+
+function spawnProc(file: string): ChildProcess {
+  return fork(file, [], { execArgv: ["--import", "tsx", "--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+}
+
+function first<T>(p: ChildProcess, pick: (m: Record<string, unknown>) => T | undefined): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: Record<string, unknown>) => {
+      const v = pick(m);
+      if (v !== undefined) {
+        p.off("message", on);
+        resolve(v);
+      }
+    };
+    p.on("message", on);
+  });
+}
+
+let nextId = 1;
+function ask(client: ChildProcess, job: Job): Promise<Result> {
+  const id = nextId++;
+  client.send({ id, job });
+  return first(client, (m) => (m.id === id ? m : undefined)).then((m) => {
+    if (m.error) throw new Error(`${job.scenario}/${job.peer}: ${String(m.error)}`);
+    return m.result as Result;
+  });
+}
+
+const rss = (server: ChildProcess) => {
+  server.send({ cmd: "rss" });
+  return first(server, (m) => (typeof m.rss === "number" ? m.rss : undefined));
+};
+
+interface Scenario {
+  key: string;
+  title: string;
+  unit: string;
+  job: Omit<Job, "peer" | "addresses">;
+  peers: readonly PeerName[];
+}
+
+const SCENARIOS: Scenario[] = [
+  { key: "unary-c1", title: "unary 100 B, concurrency 1", unit: "calls/s", job: { scenario: "unary", ms: MS, concurrency: 1 }, peers: PEERS },
+  { key: "unary-c16", title: "unary 100 B, concurrency 16", unit: "calls/s", job: { scenario: "unary", ms: MS, concurrency: 16 }, peers: PEERS },
+  { key: "unary-c128", title: "unary 100 B, concurrency 128", unit: "calls/s", job: { scenario: "unary", ms: MS, concurrency: 128 }, peers: PEERS },
+  { key: "stream", title: "server stream of 100 B messages", unit: "msgs/s", job: { scenario: "stream", ms: MS }, peers: PEERS },
+  { key: "mib", title: "1 MiB unary requests", unit: "MB/s", job: { scenario: "mib", ms: MS }, peers: PEERS },
+  { key: "pingpong", title: "bidi ping-pong", unit: "round trips/s", job: { scenario: "pingpong", ms: MS }, peers: PEERS },
+  { key: "connect", title: "new connection + first call", unit: "connections/s", job: { scenario: "connect", ms: MS }, peers: PEERS },
+];
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const server = spawnProc("bench/server.ts");
+  const addresses = await first(server, (m) => m.addresses as Addresses | undefined);
+  const client = spawnProc("bench/client.ts");
+  await first(client, (m) => (m.ready ? true : undefined));
+  const total = ROUNDS * SCENARIOS.reduce((n, s) => n + s.peers.length, 0) + ROUNDS * 2;
+  let done = 0;
+  const progress = (what: string) => process.stderr.write(`\r[${String(++done).padStart(3)}/${total}] ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s  ${what.padEnd(50)}`);
+  const raw: Record<string, Record<string, Result[]>> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const sc of SCENARIOS) {
+      // rotate the peer order each round so no peer always runs first (or right after a heavy one)
+      const order = sc.peers.map((_, i) => sc.peers[(i + round) % sc.peers.length] as PeerName);
+      for (const peer of order) {
+        progress(`round ${round + 1}: ${sc.key} ${peer}`);
+        const r = await ask(client, { ...sc.job, peer, addresses });
+        ((raw[sc.key] ??= {})[peer] ??= [])[round] = r;
+      }
+    }
+    for (const on of [true, false]) {
+      progress(`round ${round + 1}: compression ${on ? "on" : "off"}`);
+      const r = await ask(client, { scenario: "compression", peer: "xtmp-aesgcm", ms: MS, compression: on, addresses });
+      ((raw.compression ??= {})[on ? "zstd" : "none"] ??= [])[round] = r;
+    }
+  }
+  const scale: Report["scale"] = [];
+  for (const n of SCALE) {
+    process.stderr.write(`\r scale: ${n} idle sessions…`.padEnd(70));
+    const scaleServer = spawnProc("bench/server.ts");
+    const scaleAddr = await first(scaleServer, (m) => m.addresses as Addresses | undefined);
+    const before = await rss(scaleServer);
+    const t0 = performance.now();
+    await ask(client, { scenario: "scale-open", peer: "xtmp-aesgcm", ms: 0, sessions: n, addresses: scaleAddr });
+    const openSecs = (performance.now() - t0) / 1000;
+    const after = await rss(scaleServer);
+    await ask(client, { scenario: "scale-close", peer: "xtmp-aesgcm", ms: 0, addresses: scaleAddr });
+    scaleServer.kill();
+    scale.push({ sessions: n, bytesPerSession: (after - before) / n, handshakesPerSecond: n / openSecs });
+  }
+  process.stderr.write("\n");
+  server.kill();
+  client.kill();
+
+  const scenarios: ScenarioResult[] = SCENARIOS.map((sc) => {
+    const byPeer = raw[sc.key] ?? {};
+    const base = byPeer["grpc-js-tls"] ?? [];
+    const peers = Object.fromEntries(
+      sc.peers.map((p) => {
+        const rs = byPeer[p] ?? [];
+        const metric = (k: string) => median(rs.map((r) => r[k] ?? NaN));
+        // ratios round by round against grpc-js TLS, then the median
+        const ratio = median(rs.map((r, i) => (r.rate ?? NaN) / (base[i]?.rate ?? NaN)));
+        const lat = rs[0]?.p50 !== undefined ? { p50: metric("p50"), p99: metric("p99"), p999: metric("p999") } : undefined;
+        return [p, { value: metric("rate"), ratioVsGrpcTls: ratio, ...(lat ? { latencyMs: lat } : {}), ...(rs[0]?.ttfrMs !== undefined ? { ttfrMs: metric("ttfrMs") } : {}) }];
+      }),
+    );
+    return { key: sc.key, title: sc.title, unit: sc.unit, peers };
+  });
+  const comp = raw.compression ?? {};
+  const zstd = comp.zstd ?? [];
+  const none = comp.none ?? [];
+  const pkg = (name: string) => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
+  const report: Report = {
+    date: new Date().toISOString(),
+    mode: quick ? "quick" : "full",
+    rounds: ROUNDS,
+    msPerMeasurement: MS,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? "?", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    versions: { "xtmp-rpc": (JSON.parse(readFileSync("package.json", "utf8")) as { version: string }).version, "@grpc/grpc-js": pkg("@grpc/grpc-js"), "@connectrpc/connect-node": pkg("@connectrpc/connect-node") },
+    scenarios,
+    compression: {
+      payloadBytes: zstd[0]?.payloadBytes ?? 0,
+      wireBytesZstd: median(zstd.map((r) => r.wireBytesPerCall ?? NaN)),
+      wireBytesNone: median(none.map((r) => r.wireBytesPerCall ?? NaN)),
+      callsPerSecondZstd: median(zstd.map((r) => r.rate ?? NaN)),
+      callsPerSecondNone: median(none.map((r) => r.rate ?? NaN)),
+    },
+    scale,
+    durationSeconds: (Date.now() - started) / 1000,
+  };
+  mkdirSync("bench/results", { recursive: true });
+  mkdirSync("docs/bench", { recursive: true });
+  writeFileSync("bench/results/latest.json", JSON.stringify(report, null, 2) + "\n");
+  const md = renderMarkdown(report);
+  writeFileSync("bench/results/latest.md", md);
+  writeFileSync("docs/bench/ratios.svg", renderRatioChart(report));
+  writeFileSync("docs/bench/latency.svg", renderLatencyChart(report));
+  console.log(md);
+  console.log(`wrote bench/results/latest.json, bench/results/latest.md, docs/bench/ratios.svg, docs/bench/latency.svg (${report.durationSeconds.toFixed(0)} s)`);
+}
+
+await main();
