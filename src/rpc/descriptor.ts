@@ -1,4 +1,5 @@
 // Service and method descriptors: the contract between generated code and the runtime.
+import type { BinaryWriter } from "@bufbuild/protobuf/wire";
 
 /** How a method streams: one message or many in each direction. */
 export type MethodKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";
@@ -54,8 +55,8 @@ export type DeepPartial<T> = T extends Builtin
 
 /** Encodes and decodes one protobuf message type (ts-proto's generated objects fit). */
 export interface MessageCodec<T> {
-  /** Serialises a complete message; `finish()` returns the bytes. */
-  encode(message: T): { finish(): Uint8Array };
+  /** Serialises a complete message, into `writer` when given; `finish()` returns the bytes. */
+  encode(message: T, writer?: BinaryWriter): { finish(): Uint8Array };
   /** Parses bytes; throws on malformed input. */
   decode(bytes: Uint8Array): T;
   /** Builds a complete message from a partial one, filling defaults. */

@@ -1,8 +1,15 @@
 // Message encoding for calls: protobuf codec, optional zstd compression, size limits, decode errors.
+import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import { compressMessage, decompressMessage } from "./compression.js";
 import type { CompressionPolicy, DeepPartial, MessageCodec } from "./descriptor.js";
+
+// One writer for every message: encoding is synchronous, and a reused writer keeps its buffer, so
+// encoding costs one copy (finish) instead of a growth sequence per message. Dropped when a huge
+// message has grown it, so the process does not keep that memory.
+let writer = new BinaryWriter();
+const MAX_KEPT_WRITER = 1 << 20;
 
 /** Messages at least this large are compressed under the `auto`/`default` policies. */
 export const COMPRESS_THRESHOLD = 1024;
@@ -18,8 +25,10 @@ export function shouldCompress(policy: CompressionPolicy, size: number, peerAcce
 export function encodeMessage<T>(codec: MessageCodec<T>, message: unknown, compress: (size: number) => boolean): [Uint8Array, boolean] {
   let bytes: Uint8Array;
   try {
-    bytes = codec.encode(codec.fromPartial(message as DeepPartial<T>)).finish();
+    bytes = codec.encode(codec.fromPartial(message as DeepPartial<T>), writer).finish();
+    if (bytes.length > MAX_KEPT_WRITER) writer = new BinaryWriter();
   } catch (err) {
+    writer = new BinaryWriter(); // a failed encode may leave forks open
     throw new XtmpError(Code.INTERNAL, "failed to serialize a message", { cause: err });
   }
   if (!compress(bytes.length)) return [bytes, false];

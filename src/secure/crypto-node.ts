@@ -11,10 +11,24 @@ const ALGO: Record<CipherName, nc.CipherGCMTypes | "chacha20-poly1305"> = { AESG
 // objects; ephemeral keys are created here and cached at birth). Public keys import via JWK (~30 µs).
 const privCache = new WeakMap<Uint8Array, nc.KeyObject>();
 
+// JWK import is ~10x faster than DER, but JWK wants the public key too. OpenSSL derives the public
+// key from `d` and ignores `x` (the public key we later export is derived from `d`, never the
+// placeholder); if a Node version starts validating `x`, the import throws and DER is used.
+const PLACEHOLDER_X = Buffer.alloc(32).toString("base64url");
+let jwkImport = true;
+
 function privKey(prefix: Buffer, raw: Uint8Array): nc.KeyObject {
   let key = privCache.get(raw);
   if (!key) {
-    key = nc.createPrivateKey({ key: Buffer.concat([prefix, raw]), format: "der", type: "pkcs8" });
+    const crv = prefix === X25519_PKCS8 ? "X25519" : "Ed25519";
+    if (jwkImport) {
+      try {
+        key = nc.createPrivateKey({ key: { kty: "OKP", crv, d: Buffer.from(raw).toString("base64url"), x: PLACEHOLDER_X }, format: "jwk" });
+      } catch {
+        jwkImport = false; // this Node validates x: use the DER path from now on
+      }
+    }
+    key ??= nc.createPrivateKey({ key: Buffer.concat([prefix, raw]), format: "der", type: "pkcs8" });
     privCache.set(raw, key);
   }
   return key;

@@ -42,16 +42,22 @@ const staticCache = new WeakMap<Identity, { crypto: CryptoBackend; pair: KeyPair
 
 const P = 2n ** 255n - 19n;
 
-function modPow(b: bigint, e: bigint): bigint {
-  let r = 1n;
-  b %= P;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % P;
-    b = (b * b) % P;
-    e >>= 1n;
+/** Modular inverse mod P by the extended Euclidean algorithm (a few times faster than a^(P-2)). */
+function invert(a: bigint): bigint {
+  let r0 = P;
+  let r1 = a % P;
+  let t0 = 0n;
+  let t1 = 1n;
+  while (r1 !== 0n) {
+    const q = r0 / r1;
+    [r0, r1] = [r1, r0 - q * r1];
+    [t0, t1] = [t1, t0 - q * t1];
   }
-  return r;
+  return ((t0 % P) + P) % P;
 }
+
+// peers reconnect with the same identity: remember recent conversions
+const montgomeryCache = new Map<string, Uint8Array>();
 
 /**
  * The X25519 public key that corresponds to an Ed25519 public key (birational map u = (1+y)/(1-y)).
@@ -59,17 +65,22 @@ function modPow(b: bigint, e: bigint): bigint {
  */
 export function x25519FromEd25519Public(edPublicKey: Uint8Array): Uint8Array {
   if (edPublicKey.length !== 32) throw new Error("Ed25519 public key must be 32 bytes");
+  const cacheKey = String.fromCharCode(...edPublicKey);
+  const cached = montgomeryCache.get(cacheKey);
+  if (cached) return cached.slice();
   let y = 0n;
   for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(edPublicKey[i] as number);
   y &= (1n << 255n) - 1n;
   if (y >= P || y === 1n) throw new Error("invalid Ed25519 public key");
-  const u = ((1n + y) * modPow((1n - y + P) % P, P - 2n)) % P;
+  const u = ((1n + y) * invert((1n - y + P) % P)) % P;
   const out = new Uint8Array(32);
   let v = u;
   for (let i = 0; i < 32; i++) {
     out[i] = Number(v & 0xffn);
     v >>= 8n;
   }
+  if (montgomeryCache.size >= 4096) montgomeryCache.delete(montgomeryCache.keys().next().value as string);
+  montgomeryCache.set(cacheKey, out.slice());
   return out;
 }
 

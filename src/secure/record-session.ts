@@ -84,7 +84,7 @@ export interface RecordStats {
   rekeysReceived: number;
 }
 
-/** A FrameDuplex over a ByteDuplex: frames sent in one microtask go out as few records in one write. */
+/** A FrameDuplex over a ByteDuplex: frames sent in one event-loop turn go out as few records in one write. */
 export class RecordSession implements FrameDuplex, ByteReceiver {
   /** Largest frame payload the peer accepts. */
   readonly maxFramePayload: number;
@@ -92,7 +92,9 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   readonly stats: RecordStats = { recordsSent: 0, recordsReceived: 0, bytesSent: 0, bytesReceived: 0, rekeysSent: 0, rekeysReceived: 0 };
   private receiver: FrameReceiver | undefined;
   private readonly queue = new ByteQueue();
-  private readonly scratch: Uint8Array;
+  // plaintext of the record being filled; taken from a shared pool only while frames are pending,
+  // so an idle session holds no record buffer
+  private scratch: Uint8Array | undefined;
   private used = 0;
   private out: Uint8Array[] = [];
   private outBytes = 0;
@@ -119,7 +121,6 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     private readonly options: RecordSessionOptions,
     leftover?: Uint8Array,
   ) {
-    this.scratch = new Uint8Array(options.maxSendPlaintext);
     this.maxFramePayload = options.maxSendPlaintext - KEY_UPDATE_SIZE - MAX_FRAME_HEADER;
     this.maxRecvBody = options.maxRecvPlaintext + protector.overhead;
     this.now = options.now ?? Date.now;
@@ -152,17 +153,22 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
       throw new RangeError(`frame payload of ${frame.payload.length} bytes exceeds ${this.maxFramePayload}`);
     }
     const size = frameHeaderSize(frame.streamId, frame.payload.length) + frame.payload.length;
+    this.scratch ??= takeBuffer(this.options.maxSendPlaintext);
     if (this.used + size > this.scratch.length - KEY_UPDATE_SIZE) this.sealRecord();
     this.used = writeFrame(this.scratch, this.used, frame);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(this.flushNow);
+      scheduleFlush(this.flushNow);
     }
   }
 
   /** Seals the pending record and writes every sealed record with one duplex write. */
   flush(): void {
     if (this.used > 0) this.sealRecord();
+    if (this.scratch) {
+      giveBuffer(this.scratch);
+      this.scratch = undefined;
+    }
     if (this.out.length === 0 || this.closed) return;
     const chunk = this.out.length === 1 ? (this.out[0] as Uint8Array) : concatBytes(this.out, this.outBytes);
     this.out = [];
@@ -172,18 +178,19 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   }
 
   private sealRecord(): void {
+    const scratch = this.scratch as Uint8Array;
     const rekey =
       this.protector.secure &&
       (this.keyRecords + 1 >= this.rekeyRecords || this.keyBytes + this.used >= this.rekeyBytes || this.now() - this.keySince >= this.rekeyInterval);
-    if (rekey) this.used = writeFrame(this.scratch, this.used, { type: FrameType.KEY_UPDATE, flags: 0, streamId: 0, payload: EMPTY });
+    if (rekey) this.used = writeFrame(scratch, this.used, { type: FrameType.KEY_UPDATE, flags: 0, streamId: 0, payload: EMPTY });
     const pad = this.options.padding ?? 0;
     let len = this.used;
     if (pad > 0 && len % pad !== 0) {
-      const target = Math.min(Math.ceil(len / pad) * pad, this.scratch.length);
-      this.scratch.fill(0, len, target); // PADDING is type 0: the zeros are the padding frame
+      const target = Math.min(Math.ceil(len / pad) * pad, scratch.length);
+      scratch.fill(0, len, target); // PADDING is type 0: the zeros are the padding frame
       len = target;
     }
-    const body = this.protector.seal(this.scratch.subarray(0, len));
+    const body = this.protector.seal(scratch.subarray(0, len));
     const rec = new Uint8Array(LENGTH_PREFIX + body.length);
     writeLength(rec, 0, body.length);
     rec.set(body, LENGTH_PREFIX);
@@ -296,3 +303,20 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
 }
 
 const EMPTY = new Uint8Array(0);
+
+// record plaintext buffers, by size, shared by every session of the process
+const pool = new Map<number, Uint8Array[]>();
+
+function takeBuffer(size: number): Uint8Array {
+  return pool.get(size)?.pop() ?? new Uint8Array(size);
+}
+
+function giveBuffer(b: Uint8Array): void {
+  const list = pool.get(b.length) ?? [];
+  if (list.length < 32) list.push(b);
+  pool.set(b.length, list);
+}
+
+// Flush once per event-loop turn, after all the microtask-driven work of the turn (async generators
+// yield through microtasks, so a microtask flush would write one record per message).
+const scheduleFlush: (f: () => void) => void = typeof setImmediate === "function" ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
