@@ -170,11 +170,13 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
       this.scratch = undefined;
     }
     if (this.out.length === 0 || this.closed) return;
-    const chunk = this.out.length === 1 ? (this.out[0] as Uint8Array) : concatBytes(this.out, this.outBytes);
+    const parts = this.out;
+    this.stats.bytesSent += this.outBytes;
     this.out = [];
+    // small batches are cheaper to copy once than to gather; large ones go out without a copy
+    if (this.duplex.writev && this.outBytes > 4096) this.duplex.writev(parts);
+    else this.duplex.write(concatBytes(parts, this.outBytes));
     this.outBytes = 0;
-    this.stats.bytesSent += chunk.length;
-    this.duplex.write(chunk);
   }
 
   private sealRecord(): void {
@@ -191,11 +193,10 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
       len = target;
     }
     const body = this.protector.seal(scratch.subarray(0, len));
-    const rec = new Uint8Array(LENGTH_PREFIX + body.length);
-    writeLength(rec, 0, body.length);
-    rec.set(body, LENGTH_PREFIX);
-    this.out.push(rec);
-    this.outBytes += rec.length;
+    const prefix = new Uint8Array(LENGTH_PREFIX);
+    writeLength(prefix, 0, body.length);
+    this.out.push(prefix, body);
+    this.outBytes += LENGTH_PREFIX + body.length;
     this.stats.recordsSent++;
     this.keyRecords++;
     this.keyBytes += len;

@@ -35,6 +35,14 @@ export class TcpDuplex {
     if (!this.ended && !this.socket.destroyed) this.socket.write(chunk);
   }
 
+  /** Writes several buffers with one system call (cork/uncork gathers them). */
+  writev(chunks: Uint8Array[]): void {
+    if (this.ended || this.socket.destroyed) return;
+    this.socket.cork();
+    for (const c of chunks) this.socket.write(c);
+    this.socket.uncork();
+  }
+
   /** Flushes what is queued, then closes; destroys the socket if the peer does not finish in 2 s. */
   close(): void {
     if (this.socket.destroyed) return;

@@ -14,6 +14,8 @@ export interface ByteReceiver {
 export interface ByteDuplex {
   /** Sends bytes; the duplex may keep the buffer until written. */
   write(chunk: Uint8Array): void;
+  /** Optional: sends several buffers as one write (gather I/O), avoiding a concatenation copy. */
+  writev?(chunks: Uint8Array[]): void;
   /** Closes both directions; pending writes are flushed first when possible. */
   close(): void;
   /** Installs the receiver; bytes that arrived earlier are delivered to it at once. */
