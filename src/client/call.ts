@@ -7,6 +7,7 @@ import { AsyncQueue } from "../rpc/async-queue.js";
 import { encodeTimeout } from "../rpc/deadline.js";
 import { decodeHeaderBlock, encodeHeaderBlock, pseudoText } from "../rpc/header-block.js";
 import type { ClientRequest, ClientResponse } from "../rpc/interceptor.js";
+import { NEVER } from "./never.js";
 import { decodeMessage, encodeMessage, shouldCompress } from "../rpc/message-codec.js";
 import { Metadata } from "../rpc/metadata.js";
 
@@ -74,8 +75,10 @@ export class ClientCall implements StreamHandler {
   private async start(): Promise<void> {
     const { req } = this;
     if (req.signal.aborted) return this.fail(XtmpError.from(req.signal.reason ?? new DOMException("aborted", "AbortError")));
+    // a signal that is never aborted (the shared default) needs no listener
     const onAbort = () => this.cancel(new XtmpError(Code.CANCELLED, "call cancelled by the caller"));
-    req.signal.addEventListener("abort", onAbort, { once: true });
+    const listen = req.signal !== NEVER;
+    if (listen) req.signal.addEventListener("abort", onAbort, { once: true });
     if (req.deadline !== undefined) {
       const ms = req.deadline - Date.now();
       if (ms <= 0) return this.cancel(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded before the call started"));
@@ -98,7 +101,7 @@ export class ClientCall implements StreamHandler {
     } catch (err) {
       this.cancel(XtmpError.from(err, Code.INTERNAL));
     } finally {
-      req.signal.removeEventListener("abort", onAbort);
+      if (listen) req.signal.removeEventListener("abort", onAbort);
     }
   }
 

@@ -8,6 +8,7 @@ import { chain, type ClientInvoke, type ClientRequest } from "../rpc/interceptor
 import { Metadata } from "../rpc/metadata.js";
 import type { ClientOf } from "../rpc/typed.js";
 import { ClientCall } from "./call.js";
+import { NEVER } from "./never.js";
 import type { Channel } from "./channel.js";
 
 /** Per-call options (an alias of CallOptions, kept for readability at call sites). */
@@ -54,7 +55,7 @@ function request(method: AnyMethodDescriptor, messages: AsyncIterable<unknown>, 
 
 function signalOf(options: ClientCallOptions | undefined): AbortSignal {
   const signals = [options?.signal, options?.parent?.signal].filter((s): s is AbortSignal => s !== undefined);
-  if (signals.length === 0) return new AbortController().signal;
+  if (signals.length === 0) return NEVER;
   return signals.length === 1 ? (signals[0] as AbortSignal) : AbortSignal.any(signals);
 }
 

@@ -31,10 +31,11 @@ export class ServerCall implements StreamHandler, ServerContext {
   readonly method: string;
   readonly responseHeaders = new Metadata();
   readonly responseTrailers = new Metadata();
-  readonly signal: AbortSignal;
   readonly peerIdentity: Uint8Array | undefined;
   requestCompressed = false;
-  private readonly abort = new AbortController();
+  // created on first use of ctx.signal: most handlers never look at it
+  private abort: AbortController | undefined;
+  private abortReason: XtmpError | undefined;
   private readonly requests: AsyncQueue<[Uint8Array, boolean]>;
   private headersSent = false;
   private finished = false;
@@ -50,13 +51,21 @@ export class ServerCall implements StreamHandler, ServerContext {
     private readonly env: CallEnv,
   ) {
     this.method = desc.path;
-    this.signal = this.abort.signal;
     this.peerIdentity = env.peerIdentity;
     this.requests = new AsyncQueue<[Uint8Array, boolean]>(
       () => stream.messageConsumed(),
       () => undefined,
     );
     stream.setHandler(this);
+  }
+
+  /** Fires when the client cancels, the deadline passes or the session closes. */
+  get signal(): AbortSignal {
+    if (!this.abort) {
+      this.abort = new AbortController();
+      if (this.abortReason) this.abort.abort(this.abortReason);
+    }
+    return this.abort.signal;
   }
 
   setResponseCompression(on: boolean): void {
@@ -129,7 +138,10 @@ export class ServerCall implements StreamHandler, ServerContext {
     this.finished = true;
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.drainWaiter?.();
-    if (error) this.abort.abort(error);
+    if (error) {
+      this.abortReason = error;
+      this.abort?.abort(error);
+    }
     if (!this.stream.closed) {
       const trailers: Array<[string, string | Uint8Array]> = [[":status", String(error?.code ?? Code.OK)]];
       if (error) trailers.push([":message", error.rawMessage]);
@@ -138,7 +150,8 @@ export class ServerCall implements StreamHandler, ServerContext {
       for (const [k, v] of error?.metadata ?? []) md.append(k, v);
       this.stream.sendTrailers(encodeHeaderBlock(trailers, md));
     }
-    this.requests.fail(error ?? new XtmpError(Code.CANCELLED, "call finished"));
+    if (error) this.requests.fail(error);
+    else this.requests.end();
     this.env.onDone();
   }
 
