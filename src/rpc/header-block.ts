@@ -17,6 +17,19 @@ const te = new TextEncoder();
 const td = new TextDecoder("utf-8", { fatal: true });
 const ascii = (b: Uint8Array): string => String.fromCharCode(...b);
 
+// keys, method paths and status values repeat on every call: keep their encodings
+const encoded = new Map<string, Uint8Array>();
+function utf8(text: string): Uint8Array {
+  if (text.length > 96) return te.encode(text);
+  let b = encoded.get(text);
+  if (!b) {
+    b = te.encode(text);
+    if (encoded.size >= 2048) encoded.clear();
+    encoded.set(text, b);
+  }
+  return b;
+}
+
 function bad(what: string): never {
   throw new XtmpError(Code.INTERNAL, `protocol error: malformed header block (${what})`);
 }
@@ -24,8 +37,8 @@ function bad(what: string): never {
 /** Encodes pseudo-headers then metadata: count varint, then (key length, key, value length, value). */
 export function encodeHeaderBlock(pseudo: ReadonlyArray<readonly [string, string | Uint8Array]>, metadata?: Iterable<readonly [string, MetadataValue]>): Uint8Array {
   const entries: [Uint8Array, Uint8Array][] = [];
-  for (const [k, v] of pseudo) entries.push([te.encode(k), typeof v === "string" ? te.encode(v) : v]);
-  if (metadata) for (const [k, v] of metadata) entries.push([te.encode(k), typeof v === "string" ? te.encode(v) : v]);
+  for (const [k, v] of pseudo) entries.push([utf8(k), typeof v === "string" ? utf8(v) : v]);
+  if (metadata) for (const [k, v] of metadata) entries.push([utf8(k), typeof v === "string" ? utf8(v) : v]);
   let size = varintSize(entries.length);
   for (const [k, v] of entries) size += varintSize(k.length) + k.length + varintSize(v.length) + v.length;
   const out = new Uint8Array(size);
