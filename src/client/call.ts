@@ -33,6 +33,7 @@ export class ClientCall implements StreamHandler {
   private done = false;
   private drainWaiter: (() => void) | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private unlisten: (() => void) | undefined;
   /** The response seen by interceptors. */
   readonly response: ClientResponse;
 
@@ -75,10 +76,13 @@ export class ClientCall implements StreamHandler {
   private async start(): Promise<void> {
     const { req } = this;
     if (req.signal.aborted) return this.fail(XtmpError.from(req.signal.reason ?? new DOMException("aborted", "AbortError")));
-    // a signal that is never aborted (the shared default) needs no listener
-    const onAbort = () => this.cancel(new XtmpError(Code.CANCELLED, "call cancelled by the caller"));
-    const listen = req.signal !== NEVER;
-    if (listen) req.signal.addEventListener("abort", onAbort, { once: true });
+    // a signal that is never aborted (the shared default) needs no listener; the listener stays
+    // until the call ends (not just until the requests are sent)
+    if (req.signal !== NEVER) {
+      const onAbort = () => this.cancel(new XtmpError(Code.CANCELLED, "call cancelled by the caller"));
+      req.signal.addEventListener("abort", onAbort, { once: true });
+      this.unlisten = () => req.signal.removeEventListener("abort", onAbort);
+    }
     if (req.deadline !== undefined) {
       const ms = req.deadline - Date.now();
       if (ms <= 0) return this.cancel(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded before the call started"));
@@ -100,8 +104,6 @@ export class ClientCall implements StreamHandler {
       this.stream.end();
     } catch (err) {
       this.cancel(XtmpError.from(err, Code.INTERNAL));
-    } finally {
-      if (listen) req.signal.removeEventListener("abort", onAbort);
     }
   }
 
@@ -116,6 +118,7 @@ export class ClientCall implements StreamHandler {
     if (this.done) return;
     this.done = true;
     if (this.timer) clearTimeout(this.timer);
+    this.unlisten?.();
     this.headerResolve(new Metadata());
     this.responses.fail(error);
     this.trailerReject(error);
@@ -159,6 +162,7 @@ export class ClientCall implements StreamHandler {
     if (status === Code.OK) {
       this.done = true;
       if (this.timer) clearTimeout(this.timer);
+      this.unlisten?.();
       this.responses.end();
       this.trailerResolve(metadata);
       this.drainWaiter?.();

@@ -9,6 +9,7 @@ import type { ClientSessionOptions, SessionInfo } from "../secure/options.js";
 import { Feature } from "../wire/preamble.js";
 import { parseAddress } from "../transport/address.js";
 import { connectTcp } from "../transport/tcp.js";
+import { connectWebSocket } from "../transport/websocket.js";
 
 /** Channel options: the secure-session options plus RPC behaviour. */
 export interface ChannelOptions extends ClientSessionOptions {
@@ -22,6 +23,11 @@ export interface ChannelOptions extends ClientSessionOptions {
   keepaliveMs?: number;
   /** Offer zstd and compress requests per the methods' policies (default true). */
   compression?: boolean;
+  /**
+   * A `ws://` or `wss://` URL to use when connecting to the main address fails (e.g. a firewall
+   * blocks the XTMP port): the same handshake and encryption run inside the WebSocket.
+   */
+  fallback?: string;
 }
 
 /** Connection state of a channel. */
@@ -44,14 +50,14 @@ export class Channel {
   private current: ChannelSession | undefined;
   private connecting: Promise<ChannelSession> | undefined;
   private closed = false;
-  private readonly host: string;
-  private readonly port: number;
+  private readonly address: string;
   private readonly opts: ChannelOptions;
+  private usedFallback = false;
 
   constructor(address: string, options: ChannelOptions = {}) {
-    const a = parseAddress(address);
-    this.host = a.host;
-    this.port = a.port;
+    parseAddress(address); // validates early
+    if (options.fallback) parseAddress(options.fallback);
+    this.address = address;
     this.opts = {
       ...options,
       identity: options.identity ?? (options.insecure ? undefined : generateIdentity(options.crypto)),
@@ -77,6 +83,11 @@ export class Channel {
     return this.connecting ? "connecting" : "idle";
   }
 
+  /** Whether the current session runs over the fallback WebSocket URL. */
+  get onFallback(): boolean {
+    return this.usedFallback;
+  }
+
   /** How the current session was set up (cipher, handshake time, peer identity), if connected. */
   get sessionInfo(): SessionInfo | undefined {
     return this.current?.secure.info;
@@ -92,7 +103,16 @@ export class Channel {
 
   /** Connects now (otherwise the first call does). */
   async connect(): Promise<ChannelSession> {
-    const duplex = await connectTcp(this.host, this.port, this.opts.connectTimeoutMs ?? 10_000);
+    const timeout = this.opts.connectTimeoutMs ?? 10_000;
+    let duplex;
+    try {
+      duplex = await dial(this.address, timeout);
+      this.usedFallback = false;
+    } catch (err) {
+      if (!this.opts.fallback) throw err;
+      duplex = await dial(this.opts.fallback, timeout);
+      this.usedFallback = true;
+    }
     const secure = await connectSession(duplex, this.opts);
     if (this.closed) {
       secure.close();
@@ -122,7 +142,15 @@ export class Channel {
   }
 }
 
-/** Creates a channel to `xtmp://host:port`. Nothing connects until the first call. */
+/** Opens the byte stream for an address: TCP for xtmp://, a WebSocket for ws:// and wss://. */
+function dial(address: string, timeoutMs: number) {
+  const a = parseAddress(address);
+  if (a.scheme === "ws" || a.scheme === "wss") return connectWebSocket(address, timeoutMs);
+  if (a.scheme !== "xtmp") throw new XtmpError(Code.INVALID_ARGUMENT, `unsupported scheme ${a.scheme}:// (use xtmp://, ws:// or wss://)`);
+  return connectTcp(a.host, a.port, timeoutMs);
+}
+
+/** Creates a channel to `xtmp://host:port` (or `ws://host:port/path`). Nothing connects until the first call. */
 export function createChannel(address: string, options: ChannelOptions = {}): Channel {
   return new Channel(address, options);
 }

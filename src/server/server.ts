@@ -12,6 +12,8 @@ import { acceptSession, type Session } from "../secure/handshake.js";
 import type { ServerSessionOptions } from "../secure/options.js";
 import { Feature } from "../wire/preamble.js";
 import { listenTcp, type TcpDuplex, type TcpListener } from "../transport/tcp.js";
+import { attachWebSocket, listenWebSocket, type WsDuplex } from "../transport/websocket.js";
+import type { Server as HttpServer } from "node:http";
 import { parseAddress } from "../transport/address.js";
 import { ServerCall } from "./call.js";
 import { adaptHandler } from "./handlers.js";
@@ -48,7 +50,7 @@ interface Route {
 }
 
 interface Connection {
-  duplex: TcpDuplex;
+  duplex: TcpDuplex | WsDuplex;
   mux?: MuxSession;
 }
 
@@ -88,15 +90,30 @@ export class Server {
     return { connections: this.connections.size, activeCalls: this.calls, failedHandshakes: this.failed };
   }
 
-  /** Listens on `xtmp://host:port` (port 0 picks a free port); resolves with the bound address. */
+  /**
+   * Listens on `xtmp://host:port` (TCP) or `ws://host:port/path` (WebSocket on its own HTTP server);
+   * port 0 picks a free port. Resolves with the bound address.
+   */
   async listen(address: string): Promise<{ host: string; port: number }> {
-    const { host, port } = parseAddress(address);
-    const l = await listenTcp(host, port, (duplex) => this.accept(duplex));
+    const { scheme, host, port, path } = parseAddress(address);
+    const onConnection = (duplex: TcpDuplex | WsDuplex) => this.accept(duplex);
+    if (scheme !== "xtmp" && scheme !== "ws") throw new XtmpError(Code.INVALID_ARGUMENT, `cannot listen on ${scheme}:// (use xtmp:// or ws://)`);
+    const l = scheme === "ws" ? await listenWebSocket(host, port, path, onConnection) : await listenTcp(host, port, onConnection);
     this.listeners.push(l);
     return { host: l.host, port: l.port };
   }
 
-  private accept(duplex: TcpDuplex): void {
+  /**
+   * Serves XTMP over WebSocket on an HTTP(S) server the caller owns, at `path` (default `/xtmp`);
+   * other requests and upgrade paths are left to the caller.
+   */
+  attach(http: HttpServer, options: { path?: string } = {}): this {
+    const a = attachWebSocket(http, options.path ?? "/xtmp", (duplex) => this.accept(duplex));
+    this.listeners.push({ host: "", port: 0, close: () => (a.close(), Promise.resolve()) });
+    return this;
+  }
+
+  private accept(duplex: TcpDuplex | WsDuplex): void {
     if (this.shuttingDown) {
       duplex.destroy();
       return;

@@ -4,6 +4,7 @@ import { TestServiceDefinition, UnimplementedServiceDefinition } from "../../gen
 import type { StreamingOutputCallRequest } from "../../generated/grpc/testing/messages.js";
 import { testServiceImpl } from "../../services/test-service.js";
 import { Code, createChannel, createClient, createServer, generateIdentity, Metadata, XtmpError, type Channel } from "../../src/index.js";
+import { conformance } from "./conformance.js";
 
 const zeros = (n: number) => ({ type: 0, body: new Uint8Array(n) });
 const SPECIAL = "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n";
@@ -61,6 +62,8 @@ describe("gRPC interop cases over XTMP", function () {
     channel.close();
     server.forceShutdown();
   });
+
+  describe("transport conformance subset (TCP)", () => conformance(() => channel));
 
   it("empty_unary", async () => {
     expect(await client.emptyCall({})).to.deep.equal({});
