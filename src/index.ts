@@ -2,7 +2,7 @@
 export { Code, codeName, isCode } from "./status/code.js";
 export { XtmpError, RpcError, type XtmpErrorOptions, type ErrorMetadataEntry } from "./status/error.js";
 export { Metadata, type MetadataInit, type MetadataValue } from "./rpc/metadata.js";
-export type { CallOptions, StreamInput } from "./rpc/call-options.js";
+export type { CallOptions, DatagramCallStats, StreamInput } from "./rpc/call-options.js";
 export type { ServerContext } from "./rpc/context.js";
 export type {
   AnyMethodDescriptor,

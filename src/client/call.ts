@@ -10,11 +10,14 @@ import type { ClientRequest, ClientResponse } from "../rpc/interceptor.js";
 import { NEVER } from "./never.js";
 import { decodeMessage, encodeMessage, shouldCompress } from "../rpc/message-codec.js";
 import { Metadata } from "../rpc/metadata.js";
+import type { DatagramCallStats } from "../rpc/call-options.js";
 
 /** What a call needs from its channel. */
 export interface ClientCallEnv {
   /** The session to open the stream on (connects lazily). */
-  session(): Promise<{ mux: MuxSession; acceptsZstd: boolean }>;
+  session(): Promise<{ mux: MuxSession; acceptsZstd: boolean; udp?: { ready: boolean } | undefined }>;
+  /** Counters to keep for a DATAGRAM call. */
+  datagramStats?: DatagramCallStats | undefined;
   /** Largest response message, after decompression. */
   maxRecvMessage: number;
   /** Compress requests per the method policy (channel switch). */
@@ -34,6 +37,8 @@ export class ClientCall implements StreamHandler {
   private drainWaiter: (() => void) | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private unlisten: (() => void) | undefined;
+  private readonly stats: DatagramCallStats;
+  private highestSeq = 0;
   /** The response seen by interceptors. */
   readonly response: ClientResponse;
 
@@ -41,6 +46,7 @@ export class ClientCall implements StreamHandler {
     private readonly req: ClientRequest,
     private readonly env: ClientCallEnv,
   ) {
+    this.stats = env.datagramStats ?? { udp: false, received: 0, lost: 0, reordered: 0 };
     this.responses = new AsyncQueue<[Uint8Array, boolean]>(
       () => this.stream?.messageConsumed(),
       () => this.cancel(new XtmpError(Code.CANCELLED, "the caller stopped reading the responses")),
@@ -89,9 +95,13 @@ export class ClientCall implements StreamHandler {
       this.timer = setTimeout(() => this.cancel(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
     }
     try {
-      const { mux, acceptsZstd } = await this.env.session();
+      const { mux, acceptsZstd, udp } = await this.env.session();
       if (this.done) return;
       const pseudo: Array<[string, string]> = [[":path", req.method.path]];
+      if (req.method.rules.delivery === "datagram" && udp?.ready) {
+        pseudo.push([":delivery", "datagram"]);
+        this.stats.udp = true;
+      }
       if (req.deadline !== undefined) pseudo.push([":timeout", encodeTimeout(req.deadline)]);
       this.stream = mux.openStream(encodeHeaderBlock(pseudo, req.header), this);
       const policy = req.method.rules.compression;
@@ -140,6 +150,26 @@ export class ClientCall implements StreamHandler {
   }
 
   onEnd(): void {}
+
+  /** A message of a DATAGRAM call arrived by UDP: delivered in arrival order; gaps counted as lost. */
+  onDatagram(seq: number, payload: Uint8Array): void {
+    if (this.done) return;
+    const s = this.stats;
+    s.received++;
+    if (seq > this.highestSeq) {
+      s.lost += seq - this.highestSeq - 1;
+      this.highestSeq = seq;
+    } else {
+      s.reordered++;
+      s.lost = Math.max(0, s.lost - 1);
+    }
+    // latest-wins: a consumer this far behind loses the oldest-queued updates rather than memory
+    if (this.responses.size >= 4096) {
+      s.lost++;
+      return;
+    }
+    this.responses.push([payload, false]);
+  }
 
   onTrailers(block: Uint8Array): void {
     if (this.done) return;

@@ -10,6 +10,7 @@ import { Feature } from "../wire/preamble.js";
 import { parseAddress } from "../transport/address.js";
 import { connectTcp } from "../transport/tcp.js";
 import { connectWebSocket } from "../transport/websocket.js";
+import { ClientDatagrams } from "./datagrams.js";
 
 /** Channel options: the secure-session options plus RPC behaviour. */
 export interface ChannelOptions extends ClientSessionOptions {
@@ -28,6 +29,10 @@ export interface ChannelOptions extends ClientSessionOptions {
    * blocks the XTMP port): the same handshake and encryption run inside the WebSocket.
    */
   fallback?: string;
+  /** Open a UDP path beside the TCP session for DATAGRAM methods (default true; falls back to TCP). */
+  datagram?: boolean;
+  /** Where to send UDP when it is not the server's TCP host:port (a UDP relay or load balancer). */
+  datagramAddress?: string;
 }
 
 /** Connection state of a channel. */
@@ -41,6 +46,8 @@ export interface ChannelSession {
   secure: Session;
   /** The server negotiated zstd. */
   acceptsZstd: boolean;
+  /** The UDP path, when one was opened. */
+  udp?: ClientDatagrams;
 }
 
 /** A connection to one server address; clients share it. Connects on the first call and after losses. */
@@ -81,6 +88,21 @@ export class Channel {
     if (this.closed) return "closed";
     if (this.current && this.current.mux.isAvailable) return "ready";
     return this.connecting ? "connecting" : "idle";
+  }
+
+  /** Where DATAGRAM methods travel now: `udp`, or `tcp` (no UDP path yet, blocked, or not offered). */
+  get datagramPath(): "udp" | "tcp" {
+    return this.current?.udp?.ready ? "udp" : "tcp";
+  }
+
+  /** Datagrams received and dropped (forged, replayed, malformed) on the current UDP path. */
+  get datagramCounters(): { received: number; dropped: number } {
+    return { received: this.current?.udp?.received ?? 0, dropped: this.current?.udp?.dropped ?? 0 };
+  }
+
+  /** Sends a UDP probe now (normally done at connect and every 5 s). */
+  probeDatagram(): void {
+    this.current?.udp?.probe();
   }
 
   /** Whether the current session runs over the fallback WebSocket URL. */
@@ -126,10 +148,17 @@ export class Channel {
         maxRecvMessage: this.maxRecvMessage,
         keepaliveMs: this.opts.keepaliveMs ?? 30_000,
         onClose: () => {
+          cs.udp?.close();
           if (this.current === cs) this.current = undefined;
         },
       }),
     };
+    const a = parseAddress(this.usedFallback ? (this.opts.fallback as string) : this.address);
+    if (secure.datagram && a.scheme === "xtmp" && this.opts.datagram !== false) {
+      const to = this.opts.datagramAddress ? parseAddress(this.opts.datagramAddress) : a;
+      cs.udp = await ClientDatagrams.open(secure.datagram, { address: to.host, port: to.port }, () => cs.mux);
+      if (cs.mux.isClosed) cs.udp.close();
+    }
     this.current = cs;
     return cs;
   }

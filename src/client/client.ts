@@ -2,7 +2,7 @@
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import { absoluteDeadline, earliest } from "../rpc/deadline.js";
-import type { CallOptions } from "../rpc/call-options.js";
+import type { CallOptions, DatagramCallStats } from "../rpc/call-options.js";
 import type { AnyMethodDescriptor, ServiceDescriptor } from "../rpc/descriptor.js";
 import { chain, type ClientInvoke, type ClientRequest } from "../rpc/interceptor.js";
 import { Metadata } from "../rpc/metadata.js";
@@ -33,12 +33,13 @@ async function unaryResult(messages: AsyncIterable<unknown>, path: string): Prom
   return result;
 }
 
-function makeInvoke(channel: Channel, compress: boolean | undefined): ClientInvoke {
+function makeInvoke(channel: Channel, compress: boolean | undefined, datagramStats: DatagramCallStats | undefined): ClientInvoke {
   return (req) =>
     new ClientCall(req, {
       session: () => channel.session(),
       maxRecvMessage: channel.maxRecvMessage,
       compression: channel.compression,
+      datagramStats,
       ...(compress === undefined ? {} : { forceCompression: compress }),
     }).response;
 }
@@ -63,7 +64,7 @@ function signalOf(options: ClientCallOptions | undefined): AbortSignal {
 export function createClient<S extends ServiceDescriptor>(service: S, channel: Channel): ClientOf<S> {
   const client: Record<string, unknown> = {};
   for (const [local, method] of Object.entries(service.methods)) {
-    const invoke = (options: ClientCallOptions | undefined) => chain(channel.interceptors, makeInvoke(channel, options?.compress));
+    const invoke = (options: ClientCallOptions | undefined) => chain(channel.interceptors, makeInvoke(channel, options?.compress, options?.datagramStats));
     switch (method.kind) {
       case "unary":
         client[local] = (input: unknown, options?: ClientCallOptions) =>

@@ -133,6 +133,11 @@ export class MuxSession implements FrameReceiver, StreamHost {
     stream.flush();
   }
 
+  /** The handler of an open stream (used to route messages that arrive outside the stream, by datagram). */
+  streamHandler(id: number): StreamHandler | undefined {
+    return this.streams.get(id)?.handler;
+  }
+
   /** Measures the round-trip time with a PING. */
   ping(): Promise<number> {
     const payload = new Uint8Array(8);

@@ -70,7 +70,8 @@ export class MuxStream {
   remoteEnded = false;
   /** Closed or reset: no more events. */
   closed = false;
-  private handler: StreamHandler | undefined;
+  /** The event handler. */
+  handler: StreamHandler | undefined;
   private pending: Pending[] = [];
   private unacked = 0;
   private fragments: Uint8Array[] = [];

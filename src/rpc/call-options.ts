@@ -16,6 +16,20 @@ export interface CallOptions {
    * over, so a chain of calls shares one deadline, as in gRPC deadline propagation.
    */
   parent?: { readonly deadline: number | undefined; readonly signal: AbortSignal };
+  /** For DATAGRAM methods: an object the call keeps updated with delivery counters. */
+  datagramStats?: DatagramCallStats;
+}
+
+/** Delivery counters of a DATAGRAM server stream (updated live while it runs). */
+export interface DatagramCallStats {
+  /** True when the messages travel over UDP; false when the call fell back to the TCP session. */
+  udp: boolean;
+  /** Messages received over UDP. */
+  received: number;
+  /** Messages never received: gaps in the per-stream sequence numbers (late arrivals subtract). */
+  lost: number;
+  /** Messages that arrived after a later one (delivered anyway, in arrival order). */
+  reordered: number;
 }
 
 /** Messages a client streams: any sync or async iterable. */

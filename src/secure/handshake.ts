@@ -25,6 +25,7 @@ import type { ClientSessionOptions, ServerSessionOptions, SessionInfo, SessionOp
 import { buildPayload, verifyPayload, type PeerPayload } from "./payload.js";
 import { AeadProtector, Crc32cProtector, type RecordProtector } from "./protector.js";
 import { RecordSession } from "./record-session.js";
+import { deriveDatagramKeys, type DatagramKeys } from "./datagram.js";
 import type { TrustPolicy } from "./trust.js";
 
 /** Largest handshake message accepted (hybrid messages are ~2.4 KB; Noise allows 65,535). */
@@ -33,8 +34,8 @@ const CIPHERS: Record<number, CipherName> = { [CipherId.CHACHAPOLY]: "ChaChaPoly
 const CIPHER_IDS: Record<CipherName, CipherId> = { ChaChaPoly: CipherId.CHACHAPOLY, AESGCM: CipherId.AESGCM };
 const ABORT = new Uint8Array(2); // a zero-length handshake message: "I give up", then close
 
-/** An established session: a RecordSession that knows how it was set up. */
-export type Session = RecordSession & { readonly info: SessionInfo };
+/** An established session: a RecordSession that knows how it was set up (and its datagram keys). */
+export type Session = RecordSession & { readonly info: SessionInfo; readonly datagram?: DatagramKeys };
 
 function framed(...messages: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(messages.reduce((n, m) => n + LENGTH_PREFIX + m.length, 0));
@@ -61,6 +62,7 @@ abstract class Driver implements ByteReceiver {
   protected readonly crypto: CryptoBackend;
   protected readonly started = Date.now();
   protected hs: HandshakeState | undefined;
+  protected exporter: Uint8Array | undefined;
   private settled = false;
   private readonly timer: ReturnType<typeof setTimeout>;
   private resolve!: (s: Session) => void;
@@ -143,6 +145,11 @@ abstract class Driver implements ByteReceiver {
       leftover,
     ) as Session;
     Object.defineProperty(session, "info", { value: fullInfo, enumerable: true });
+    if (this.exporter) {
+      const keys = deriveDatagramKeys(this.crypto, this.exporter, fullInfo.handshakeHash, fullInfo.cipher ?? "AESGCM", this instanceof ClientDriver);
+      this.exporter.fill(0);
+      Object.defineProperty(session, "datagram", { value: keys });
+    }
     this.resolve(session);
   }
 
@@ -159,7 +166,8 @@ abstract class Driver implements ByteReceiver {
   }
 
   protected aead(): AeadProtector {
-    const { send, recv } = (this.hs as HandshakeState).split();
+    const { send, recv, exporter } = (this.hs as HandshakeState).split();
+    this.exporter = exporter;
     return new AeadProtector(send, recv);
   }
 

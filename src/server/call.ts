@@ -9,6 +9,7 @@ import { encodeHeaderBlock } from "../rpc/header-block.js";
 import type { ServerInvoke } from "../rpc/interceptor.js";
 import { decodeMessage, encodeMessage, shouldCompress } from "../rpc/message-codec.js";
 import { Metadata } from "../rpc/metadata.js";
+import type { DatagramPeer } from "./datagrams.js";
 
 /** What a call needs from its server and connection. */
 export interface CallEnv {
@@ -24,6 +25,8 @@ export interface CallEnv {
   onError: (error: unknown, method: AnyMethodDescriptor) => void;
   /** Called once when the call is over (for in-flight accounting). */
   onDone: () => void;
+  /** The session's UDP path, when this call asked for datagram delivery. */
+  datagram?: DatagramPeer | undefined;
 }
 
 /** One call being served. */
@@ -42,6 +45,7 @@ export class ServerCall implements StreamHandler, ServerContext {
   private forceCompression: boolean | undefined;
   private drainWaiter: (() => void) | undefined;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private datagramSeq = 0;
 
   constructor(
     private readonly stream: MuxStream,
@@ -125,6 +129,18 @@ export class ServerCall implements StreamHandler, ServerContext {
   }
 
   private sendResponse(message: unknown): void {
+    const dg = this.env.datagram;
+    if (dg?.ready) {
+      // DATAGRAM delivery: uncompressed, one datagram (packed with others); too large -> TCP
+      const [bytes] = encodeMessage(this.desc.responseType, message, () => false);
+      const seq = ++this.datagramSeq;
+      if (dg.fits(this.stream.id, seq, bytes.length)) {
+        this.sendHeaders();
+        dg.send(this.stream.id, seq, bytes);
+        return;
+      }
+      this.datagramSeq--;
+    }
     const [bytes, compressed] = encodeMessage(this.desc.responseType, message, (size) =>
       this.env.compression && shouldCompress(this.desc.rules.compression === "never" ? "never" : this.desc.rules.compression, size, this.env.peerAcceptsZstd, this.forceCompression),
     );

@@ -16,6 +16,7 @@ import { attachWebSocket, listenWebSocket, type WsDuplex } from "../transport/we
 import type { Server as HttpServer } from "node:http";
 import { parseAddress } from "../transport/address.js";
 import { ServerCall } from "./call.js";
+import { ServerDatagrams } from "./datagrams.js";
 import { adaptHandler } from "./handlers.js";
 
 /** Server options: the secure-session options plus RPC limits and hooks. */
@@ -32,6 +33,8 @@ export interface ServerOptions extends ServerSessionOptions {
   compression?: boolean;
   /** Handler errors that are not XtmpErrors (sent to clients as UNKNOWN without details). */
   onError?: (error: unknown, method: string) => void;
+  /** Bind UDP beside each TCP listener (same port) for DATAGRAM methods (default true). */
+  datagram?: boolean;
 }
 
 /** Counters for tests and metrics. */
@@ -96,10 +99,15 @@ export class Server {
    */
   async listen(address: string): Promise<{ host: string; port: number }> {
     const { scheme, host, port, path } = parseAddress(address);
-    const onConnection = (duplex: TcpDuplex | WsDuplex) => this.accept(duplex);
+    const udp: { endpoint?: ServerDatagrams } = {};
+    const onConnection = (duplex: TcpDuplex | WsDuplex) => this.accept(duplex, udp.endpoint);
     if (scheme !== "xtmp" && scheme !== "ws") throw new XtmpError(Code.INVALID_ARGUMENT, `cannot listen on ${scheme}:// (use xtmp:// or ws://)`);
     const l = scheme === "ws" ? await listenWebSocket(host, port, path, onConnection) : await listenTcp(host, port, onConnection);
     this.listeners.push(l);
+    if (scheme === "xtmp" && this.opts.datagram !== false) {
+      udp.endpoint = await ServerDatagrams.bind(l.host, l.port);
+      if (udp.endpoint) this.listeners.push({ host: l.host, port: l.port, close: () => (udp.endpoint?.close(), Promise.resolve()) });
+    }
     return { host: l.host, port: l.port };
   }
 
@@ -113,7 +121,7 @@ export class Server {
     return this;
   }
 
-  private accept(duplex: TcpDuplex | WsDuplex): void {
+  private accept(duplex: TcpDuplex | WsDuplex, udp?: ServerDatagrams): void {
     if (this.shuttingDown) {
       duplex.destroy();
       return;
@@ -121,7 +129,7 @@ export class Server {
     const conn: Connection = { duplex };
     this.connections.add(conn);
     acceptSession(duplex, this.opts).then(
-      (session) => this.serve(conn, session),
+      (session) => this.serve(conn, session, udp),
       () => {
         this.failed++;
         this.connections.delete(conn);
@@ -129,8 +137,11 @@ export class Server {
     );
   }
 
-  private serve(conn: Connection, session: Session): void {
+  private serve(conn: Connection, session: Session, udp?: ServerDatagrams): void {
+    const keys = session.datagram;
+    const datagram = keys && udp ? udp.register(keys) : undefined;
     const env = {
+      datagram,
       maxRecvMessage: this.opts.maxRecvMessage ?? 4 << 20,
       peerAcceptsZstd: (session.info.features & Feature.ZSTD) !== 0,
       compression: this.opts.compression !== false,
@@ -144,7 +155,10 @@ export class Server {
       maxRecvMessage: env.maxRecvMessage,
       keepaliveMs: this.opts.keepaliveMs ?? 60_000,
       onStream: (stream, headers) => this.dispatch(stream, headers, env),
-      onClose: () => this.connections.delete(conn),
+      onClose: () => {
+        this.connections.delete(conn);
+        if (keys) udp?.unregister(keys);
+      },
     });
     if (this.shuttingDown) conn.mux.goAway("server is shutting down");
   }
@@ -167,7 +181,8 @@ export class Server {
       return;
     }
     this.calls++;
-    const call = new ServerCall(stream, route.method, headers.metadata, decodeTimeout(pseudoText(headers, ":timeout")), env);
+    const wantsDatagram = route.method.rules.delivery === "datagram" && pseudoText(headers, ":delivery") === "datagram";
+    const call = new ServerCall(stream, route.method, headers.metadata, decodeTimeout(pseudoText(headers, ":timeout")), wantsDatagram ? env : { ...env, datagram: undefined });
     void call.run(route.invoke);
   }
 

@@ -228,11 +228,12 @@ export class HandshakeState {
   }
 
   /** After completion: [send, receive] transport cipher states for this side. Ephemeral keys are wiped. */
-  split(): { send: CipherState; recv: CipherState } {
+  split(): { send: CipherState; recv: CipherState; exporter: Uint8Array } {
     if (!this.complete) throw new Error("noise: split before the handshake completed");
+    const exporter = this.ss.exportSecret("XTMP-v1 exporter");
     const [c1, c2] = this.ss.split();
     this.e?.privateKey.fill(0);
     this.e1?.secretKey.fill(0);
-    return this.initiator ? { send: c1, recv: c2 } : { send: c2, recv: c1 };
+    return this.initiator ? { send: c1, recv: c2, exporter } : { send: c2, recv: c1, exporter };
   }
 }

@@ -77,6 +77,15 @@ export class SymmetricState {
     return pt;
   }
 
+  /**
+   * A secret for keys outside the Noise transport (datagram keys), derived from the chaining key
+   * with a label so it is independent of the transport keys. Call before split().
+   */
+  exportSecret(label: string): Uint8Array {
+    const [out] = this.hkdf(new TextEncoder().encode(label), 2) as [Uint8Array, Uint8Array];
+    return out;
+  }
+
   /** Split(): the two transport CipherStates (initiator→responder, responder→initiator); wipes ck. */
   split(): [CipherState, CipherState] {
     const [k1, k2] = this.hkdf(EMPTY, 2) as [Uint8Array, Uint8Array];

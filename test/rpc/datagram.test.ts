@@ -1,0 +1,172 @@
+// DATAGRAM methods over UDP: delivery, fallback to TCP, a lossy/duplicating/reordering relay, migration.
+import { expect } from "chai";
+import * as dgram from "node:dgram";
+import { BpciServiceDefinition } from "../../generated/bpci/v1/bpci_xtmp.js";
+import { bpciDemoImpl } from "../../services/bpci-demo.js";
+import { createChannel, createClient, createServer, generateIdentity, type Channel, type DatagramCallStats } from "../../src/index.js";
+
+const until = async (cond: () => boolean, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+  return cond();
+};
+
+/** A bounded in-test UDP relay on loopback that drops, duplicates and reorders server->client datagrams. */
+async function relay(serverPort: number, opts: { drop: number; duplicate: number; reorder: number; seed: number }) {
+  let seed = opts.seed;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const front = dgram.createSocket("udp4");
+  let back = dgram.createSocket("udp4");
+  let client: { address: string; port: number } | undefined;
+  let held: Buffer | undefined;
+  const counts = { forwarded: 0, dropped: 0, duplicated: 0, reordered: 0 };
+  const toClient = (msg: Buffer) => {
+    if (!client) return;
+    if (counts.forwarded + counts.dropped > 20_000) return; // bounded
+    if (rand() < opts.drop) return void counts.dropped++;
+    if (held === undefined && rand() < opts.reorder) {
+      held = msg; // released after the next one
+      counts.reordered++;
+      return;
+    }
+    front.send(msg, client.port, client.address);
+    counts.forwarded++;
+    if (rand() < opts.duplicate) {
+      front.send(msg, client.port, client.address);
+      counts.duplicated++;
+    }
+    if (held) {
+      front.send(held, client.port, client.address);
+      held = undefined;
+    }
+  };
+  const wire = (s: dgram.Socket) => s.on("message", toClient);
+  wire(back);
+  front.on("message", (msg, rinfo) => {
+    client = { address: rinfo.address, port: rinfo.port };
+    back.send(msg, serverPort, "127.0.0.1");
+  });
+  await new Promise<void>((r) => front.bind(0, "127.0.0.1", r));
+  return {
+    port: front.address().port,
+    counts,
+    /** The relay's upstream source port changes (as after a NAT rebinding). */
+    async rebind() {
+      back.close();
+      back = dgram.createSocket("udp4");
+      wire(back);
+      await new Promise<void>((r) => back.bind(0, "127.0.0.1", r));
+    },
+    close() {
+      front.close();
+      back.close();
+    },
+  };
+}
+
+describe("DATAGRAM methods over UDP", function () {
+  this.timeout(20_000);
+  const id = generateIdentity();
+  const TICKS = 3000;
+  const server = createServer({ identity: id });
+  server.add(BpciServiceDefinition, {
+    ...bpciDemoImpl(),
+    async *priceTicks(req, ctx) {
+      for (let seq = 1n; seq <= BigInt(TICKS) && !ctx.signal.aborted; seq++) {
+        yield { symbol: req.symbols[0] ?? "X", priceE8: seq * 100n, seq };
+        if (seq % 20n === 0n) await new Promise((r) => setImmediate(r));
+      }
+    },
+  });
+  const noUdp = createServer({ identity: id, datagram: false });
+  noUdp.add(BpciServiceDefinition, bpciDemoImpl());
+  let port = 0;
+  let noUdpPort = 0;
+  const channels: Channel[] = [];
+  before(async () => {
+    port = (await server.listen("xtmp://127.0.0.1:0")).port;
+    noUdpPort = (await noUdp.listen("xtmp://127.0.0.1:0")).port;
+  });
+  after(() => {
+    for (const c of channels) c.close();
+    server.forceShutdown();
+    noUdp.forceShutdown();
+  });
+  const open = (p: number, opts = {}) => {
+    const ch = createChannel(`xtmp://127.0.0.1:${p}`, { serverKey: id.publicKey, ...opts });
+    channels.push(ch);
+    return ch;
+  };
+
+  it("price ticks arrive over UDP, in order on a clean path, none lost", async () => {
+    const ch = open(port);
+    await ch.connect();
+    expect(await until(() => ch.datagramPath === "udp")).to.equal(true);
+    const stats: DatagramCallStats = { udp: false, received: 0, lost: 0, reordered: 0 };
+    const seqs: bigint[] = [];
+    for await (const t of createClient(BpciServiceDefinition, ch).priceTicks({ symbols: ["BPI/USD"] }, { datagramStats: stats })) seqs.push(t.seq);
+    expect(stats.udp).to.equal(true);
+    expect(stats.received).to.equal(seqs.length);
+    expect(seqs.length + stats.lost).to.equal(TICKS);
+    expect(stats.lost).to.be.lessThan(TICKS / 10); // loopback may drop a few under load; counted, never hidden
+  });
+
+  it("falls back to the TCP session when the server has no UDP path, without the caller noticing", async () => {
+    const ch = open(noUdpPort);
+    await ch.connect();
+    await new Promise((r) => setTimeout(r, 600)); // probes go unanswered
+    expect(ch.datagramPath).to.equal("tcp");
+    const stats: DatagramCallStats = { udp: false, received: 0, lost: 0, reordered: 0 };
+    let n = 0;
+    const it = createClient(BpciServiceDefinition, ch).priceTicks({ symbols: ["A"] }, { datagramStats: stats })[Symbol.asyncIterator]();
+    while (n < 3 && !(await it.next()).done) n++;
+    await it.return?.();
+    expect(n).to.equal(3);
+    expect(stats.udp).to.equal(false);
+  });
+
+  it("through a relay that drops, duplicates and reorders: no duplicate delivered, replays rejected, loss counted exactly", async () => {
+    const r = await relay(port, { drop: 0.15, duplicate: 0.15, reorder: 0.1, seed: 7 });
+    try {
+      const ch = open(port, { datagramAddress: `127.0.0.1:${r.port}` });
+      await ch.connect();
+      expect(await until(() => ch.datagramPath === "udp")).to.equal(true);
+      const stats: DatagramCallStats = { udp: false, received: 0, lost: 0, reordered: 0 };
+      const seen = new Set<bigint>();
+      let max = 0n;
+      for await (const t of createClient(BpciServiceDefinition, ch).priceTicks({ symbols: ["C"] }, { datagramStats: stats })) {
+        expect(seen.has(t.seq), `duplicate ${t.seq}`).to.equal(false);
+        seen.add(t.seq);
+        if (t.seq > max) max = t.seq;
+      }
+      expect(r.counts.dropped).to.be.greaterThan(0);
+      expect(r.counts.duplicated).to.be.greaterThan(0);
+      expect(r.counts.reordered).to.be.greaterThan(0);
+      expect(stats.received).to.equal(seen.size);
+      expect(stats.lost).to.equal(Number(max) - seen.size); // gaps up to the last one seen
+      expect(stats.reordered).to.be.greaterThan(0);
+      expect(ch.datagramCounters.dropped).to.be.at.least(r.counts.duplicated); // replays rejected by the window
+    } finally {
+      r.close();
+    }
+  });
+
+  it("keeps the UDP path when the client's source port changes (connection id + re-probe)", async () => {
+    const r = await relay(port, { drop: 0, duplicate: 0, reorder: 0, seed: 1 });
+    try {
+      const ch = open(port, { datagramAddress: `127.0.0.1:${r.port}` });
+      await ch.connect();
+      expect(await until(() => ch.datagramPath === "udp")).to.equal(true);
+      await r.rebind();
+      ch.probeDatagram();
+      await new Promise((res) => setTimeout(res, 100));
+      const stats: DatagramCallStats = { udp: false, received: 0, lost: 0, reordered: 0 };
+      let n = 0;
+      for await (const _ of createClient(BpciServiceDefinition, ch).priceTicks({ symbols: ["D"] }, { datagramStats: stats })) n++;
+      expect(stats.udp).to.equal(true);
+      expect(n).to.be.greaterThan(TICKS / 2);
+    } finally {
+      r.close();
+    }
+  });
+});
