@@ -15,6 +15,7 @@ const ALLOWED: Record<string, string[]> = {
   client: ["transport", "secure", "mux", "rpc", "wire", "status"],
   server: ["transport", "secure", "mux", "rpc", "wire", "status"],
   ".": ["*"],
+  browser: ["*"],
 };
 
 function files(dir: string): string[] {

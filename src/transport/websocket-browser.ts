@@ -1,0 +1,72 @@
+// WebSocket transport for browsers: the same byte duplex over the browser's WebSocket (binary messages).
+import { Code } from "../status/code.js";
+import { XtmpError } from "../status/error.js";
+import type { SocketReceiver } from "./tcp.js";
+
+/** A browser WebSocket as a byte duplex. */
+export class WsDuplex {
+  private receiver: SocketReceiver | undefined;
+  private pending: Uint8Array[] = [];
+  private ended = false;
+
+  constructor(private readonly ws: WebSocket) {
+    ws.binaryType = "arraybuffer";
+    ws.onmessage = (ev: MessageEvent) => {
+      if (!(ev.data instanceof ArrayBuffer)) return this.finish(new Error("text message on an XTMP WebSocket"));
+      const chunk = new Uint8Array(ev.data);
+      if (this.receiver) this.receiver.onData(chunk);
+      else this.pending.push(chunk);
+    };
+    ws.onclose = () => this.finish();
+    ws.onerror = () => this.finish(new Error("WebSocket error"));
+  }
+
+  /** Sends bytes as one binary message. */
+  write(chunk: Uint8Array): void {
+    if (!this.ended && this.ws.readyState === WebSocket.OPEN) this.ws.send(chunk);
+  }
+
+  /** Closes the WebSocket. */
+  close(): void {
+    if (this.ws.readyState <= WebSocket.OPEN) this.ws.close(1000);
+  }
+
+  /** Closes at once. */
+  destroy(): void {
+    this.close();
+  }
+
+  /** Installs the receiver (earlier messages are delivered first). */
+  setReceiver(receiver: SocketReceiver): void {
+    this.receiver = receiver;
+    const queued = this.pending;
+    this.pending = [];
+    for (const c of queued) receiver.onData(c);
+    if (this.ended) receiver.onEnd();
+  }
+
+  private finish(err?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.receiver?.onEnd(err);
+  }
+}
+
+/** Opens a WebSocket to `url`; fails with UNAVAILABLE. */
+export function connectWebSocket(url: string, timeoutMs = 10_000): Promise<WsDuplex> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => {
+      ws.close();
+      reject(new XtmpError(Code.UNAVAILABLE, `WebSocket to ${url} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    ws.onopen = () => {
+      clearTimeout(timer);
+      resolve(new WsDuplex(ws));
+    };
+    ws.onerror = () => {
+      clearTimeout(timer);
+      reject(new XtmpError(Code.UNAVAILABLE, `WebSocket to ${url} failed`));
+    };
+  });
+}
