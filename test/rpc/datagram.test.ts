@@ -3,7 +3,10 @@ import { expect } from "chai";
 import * as dgram from "node:dgram";
 import { BpciServiceDefinition } from "../../generated/bpci/v1/bpci_xtmp.js";
 import { bpciDemoImpl } from "../../services/bpci-demo.js";
-import { createChannel, createClient, createServer, generateIdentity, type Channel, type DatagramCallStats } from "../../src/index.js";
+import { TestServiceDefinition } from "../../generated/grpc/testing/test_xtmp.js";
+import { testServiceImpl } from "../../services/test-service.js";
+import { Code, createChannel, createClient, createServer, generateIdentity, XtmpError, type Channel, type DatagramCallStats } from "../../src/index.js";
+import { conformance } from "./conformance.js";
 
 const until = async (cond: () => boolean, ms = 3000) => {
   const end = Date.now() + ms;
@@ -72,12 +75,15 @@ describe("DATAGRAM methods over UDP", function () {
   server.add(BpciServiceDefinition, {
     ...bpciDemoImpl(),
     async *priceTicks(req, ctx) {
+      const slow = req.symbols[0] === "slow";
       for (let seq = 1n; seq <= BigInt(TICKS) && !ctx.signal.aborted; seq++) {
+        if (slow) await new Promise((r) => setTimeout(r, 20));
         yield { symbol: req.symbols[0] ?? "X", priceE8: seq * 100n, seq };
         if (seq % 20n === 0n) await new Promise((r) => setImmediate(r));
       }
     },
   });
+  server.add(TestServiceDefinition, testServiceImpl);
   const noUdp = createServer({ identity: id, datagram: false });
   noUdp.add(BpciServiceDefinition, bpciDemoImpl());
   let port = 0;
@@ -97,6 +103,45 @@ describe("DATAGRAM methods over UDP", function () {
     channels.push(ch);
     return ch;
   };
+
+  describe("conformance subset on a hybrid (TCP + UDP) channel", () => {
+    let hybrid: Channel;
+    before(async () => {
+      hybrid = open(port);
+      await hybrid.connect();
+      expect(await until(() => hybrid.datagramPath === "udp")).to.equal(true);
+    });
+    conformance(() => hybrid);
+
+    it("a DATAGRAM stream over UDP ends with DEADLINE_EXCEEDED at its deadline", async () => {
+      const stats: DatagramCallStats = { udp: false, received: 0, lost: 0, reordered: 0 };
+      let err: unknown;
+      try {
+        for await (const _ of createClient(BpciServiceDefinition, hybrid).priceTicks({ symbols: ["slow"] }, { deadline: 300, datagramStats: stats }));
+      } catch (e) {
+        err = e;
+      }
+      expect(stats.udp).to.equal(true);
+      expect(stats.received).to.be.greaterThan(0);
+      expect((err as XtmpError).code).to.equal(Code.DEADLINE_EXCEEDED);
+    });
+
+    it("a DATAGRAM stream over UDP is cancelled by its signal", async () => {
+      const ac = new AbortController();
+      const stats: DatagramCallStats = { udp: false, received: 0, lost: 0, reordered: 0 };
+      let err: unknown;
+      try {
+        for await (const _ of createClient(BpciServiceDefinition, hybrid).priceTicks({ symbols: ["slow"] }, { signal: ac.signal, datagramStats: stats })) {
+          if (stats.received >= 3) ac.abort();
+        }
+      } catch (e) {
+        err = e;
+      }
+      expect(stats.udp).to.equal(true);
+      expect((err as XtmpError).code).to.equal(Code.CANCELLED);
+      expect(await until(() => server.stats.activeCalls === 0)).to.equal(true);
+    });
+  });
 
   it("price ticks arrive over UDP, in order on a clean path, none lost", async () => {
     const ch = open(port);
