@@ -48,6 +48,11 @@ function framed(...messages: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** What an insecure session reports: no cipher, no identity, no channel binding. */
+function insecureInfo(features: number): Omit<SessionInfo, "handshakeMs"> {
+  return { mode: "insecure", cipher: undefined, postQuantum: false, handshakeHash: new Uint8Array(0), peerIdentity: undefined, peerCertificate: undefined, features };
+}
+
 function recordLimit(opts: SessionOptions): number {
   const n = opts.maxRecordPlaintext ?? DEFAULT_MAX_PLAINTEXT;
   if (!Number.isInteger(n) || n < MIN_PLAINTEXT_LIMIT || n > MAX_PLAINTEXT_LIMIT) {
@@ -250,15 +255,7 @@ class ClientDriver extends Driver {
       }
       this.serverFeatures = sh.features;
       if (this.hello.mode === HandshakeMode.INSECURE) {
-        this.finish(new Crc32cProtector(), DEFAULT_MAX_PLAINTEXT, {
-          mode: "insecure",
-          cipher: undefined,
-          postQuantum: false,
-          handshakeHash: new Uint8Array(0),
-          peerIdentity: undefined,
-          peerCertificate: undefined,
-          features: sh.features,
-        });
+        this.finish(new Crc32cProtector(), DEFAULT_MAX_PLAINTEXT, insecureInfo(sh.features));
         return;
       }
     }
@@ -341,15 +338,7 @@ class ServerDriver extends Driver {
       if (h.mode === HandshakeMode.INSECURE) {
         this.duplex.write(encodeServerHello({ version: PROTOCOL_VERSION, status: HelloStatus.OK, features: this.features }));
         this.helloSent = true;
-        this.finish(new Crc32cProtector(), DEFAULT_MAX_PLAINTEXT, {
-          mode: "insecure",
-          cipher: undefined,
-          postQuantum: false,
-          handshakeHash: new Uint8Array(0),
-          peerIdentity: undefined,
-          peerCertificate: undefined,
-          features: this.features,
-        });
+        this.finish(new Crc32cProtector(), DEFAULT_MAX_PLAINTEXT, insecureInfo(this.features));
         return;
       }
     }

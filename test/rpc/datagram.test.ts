@@ -7,12 +7,8 @@ import { TestServiceDefinition } from "../../generated/grpc/testing/test_xtmp.js
 import { testServiceImpl } from "../../services/test-service.js";
 import { Code, createChannel, createClient, createServer, generateIdentity, XtmpError, type Channel, type DatagramCallStats } from "../../src/index.js";
 import { conformance } from "./conformance.js";
+import { until } from "../helpers/calls.js";
 
-const until = async (cond: () => boolean, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
-  return cond();
-};
 
 /** A bounded in-test UDP relay on loopback that drops, duplicates and reorders server->client datagrams. */
 async function relay(serverPort: number, opts: { drop: number; duplicate: number; reorder: number; seed: number }) {

@@ -7,24 +7,10 @@ import { TestServiceDefinition } from "../../generated/grpc/testing/test_xtmp.js
 import { BpciServiceDefinition } from "../../generated/bpci/v1/bpci_xtmp.js";
 import { testServiceImpl } from "../../services/test-service.js";
 import { Code, createChannel, createClient, createServer, generateIdentity, XtmpError, type ServerContext } from "../../src/index.js";
+import { failure, until } from "../helpers/calls.js";
 
 const zeros = (n: number) => ({ type: 0, body: new Uint8Array(n) });
-const until = async (cond: () => boolean, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
-  return cond();
-};
 
-async function failure(p: Promise<unknown> | AsyncIterable<unknown>): Promise<XtmpError> {
-  try {
-    if (Symbol.asyncIterator in (p as object)) for await (const _ of p as AsyncIterable<unknown>);
-    else await p;
-  } catch (err) {
-    if (err instanceof XtmpError) return err;
-    throw err;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("rpc faults", function () {
   this.timeout(30_000);

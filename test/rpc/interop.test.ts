@@ -5,20 +5,11 @@ import type { StreamingOutputCallRequest } from "../../generated/grpc/testing/me
 import { testServiceImpl } from "../../services/test-service.js";
 import { Code, createChannel, createClient, createServer, generateIdentity, Metadata, XtmpError, type Channel } from "../../src/index.js";
 import { conformance } from "./conformance.js";
+import { failure } from "../helpers/calls.js";
 
 const zeros = (n: number) => ({ type: 0, body: new Uint8Array(n) });
 const SPECIAL = "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n";
 
-async function failure(p: Promise<unknown> | AsyncIterable<unknown>): Promise<XtmpError> {
-  try {
-    if (Symbol.asyncIterator in (p as object)) for await (const _ of p as AsyncIterable<unknown>);
-    else await p;
-  } catch (err) {
-    if (err instanceof XtmpError) return err;
-    throw err;
-  }
-  throw new Error("expected the call to fail");
-}
 
 /** A request stream the test feeds by hand (for ping-pong and cancellation cases). */
 function feeder<T>() {

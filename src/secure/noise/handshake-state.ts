@@ -1,5 +1,6 @@
 // Noise HandshakeState: runs any pattern over 25519/SHA256 with ChaChaPoly or AESGCM (Noise section 5.3).
 import { Code, XtmpError } from "../../status/error.js";
+import { concatBytes } from "../../wire/bytes.js";
 import type { CipherName, CryptoBackend, KeyPair } from "../crypto.js";
 import type { Kem } from "../kem.js";
 import type { CipherState } from "./cipher-state.js";
@@ -172,13 +173,7 @@ export class HandshakeState {
     this.index++;
     const total = parts.reduce((n, p) => n + p.length, 0);
     if (total > MAX_NOISE_MESSAGE) throw new Error(`noise: message of ${total} bytes exceeds ${MAX_NOISE_MESSAGE}`);
-    const out = new Uint8Array(total);
-    let off = 0;
-    for (const p of parts) {
-      out.set(p, off);
-      off += p.length;
-    }
-    return out;
+    return concatBytes(parts, total);
   }
 
   /** Reads the peer's next handshake message and returns its payload; throws UNAUTHENTICATED on any failure. */
