@@ -54,13 +54,17 @@ export class DatagramPeer {
     this.batchBytes = 1;
   }
 
+  /** Authenticated datagrams that were malformed (dropped; datagrams never kill the session). */
+  malformed = 0;
+
   /** Handles an authenticated plaintext from the client at `from`. */
   receive(pt: Uint8Array, from: UdpPeer): void {
     let d;
     try {
       d = decodeDatagram(pt);
     } catch {
-      return; // authenticated but malformed: drop it (datagrams never kill the session)
+      this.malformed++;
+      return;
     }
     if (d.kind === DatagramKind.PROBE && d.token) {
       this.address = from; // a valid probe from a new port moves the path (connection migration)
@@ -77,15 +81,18 @@ export class ServerDatagrams {
 
   private constructor(private socket: UdpSocket) {}
 
-  /** Binds UDP on host:port; undefined when that fails (datagram methods then use TCP). */
-  static async bind(host: string, port: number): Promise<ServerDatagrams | undefined> {
+  /**
+   * Binds UDP on host:port. When that fails the error is returned instead of thrown: the listener
+   * still serves TCP and DATAGRAM methods fall back to it.
+   */
+  static async bind(host: string, port: number): Promise<ServerDatagrams | Error> {
     let self: ServerDatagrams | undefined;
     try {
       const socket = await UdpSocket.bind(host, port, (msg, from) => self?.onMessage(msg, from));
       self = new ServerDatagrams(socket);
       return self;
-    } catch {
-      return undefined; // documented: no UDP path on this listener, DATAGRAM methods fall back to TCP
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
     }
   }
 

@@ -45,6 +45,8 @@ export interface ServerStats {
   activeCalls: number;
   /** Handshakes that failed. */
   failedHandshakes: number;
+  /** Why UDP could not be bound beside a TCP listener (DATAGRAM methods then use TCP there). */
+  datagramErrors: readonly string[];
 }
 
 interface Route {
@@ -66,6 +68,7 @@ export class Server {
   private calls = 0;
   private failed = 0;
   private shuttingDown = false;
+  private readonly datagramErrors: string[] = [];
 
   constructor(private readonly opts: ServerOptions) {
     if (!opts.insecure && !opts.identity) throw new XtmpError(Code.INVALID_ARGUMENT, "createServer: an identity is required (or insecure: true)");
@@ -90,7 +93,7 @@ export class Server {
 
   /** Counters. */
   get stats(): ServerStats {
-    return { connections: this.connections.size, activeCalls: this.calls, failedHandshakes: this.failed };
+    return { connections: this.connections.size, activeCalls: this.calls, failedHandshakes: this.failed, datagramErrors: this.datagramErrors };
   }
 
   /**
@@ -105,8 +108,13 @@ export class Server {
     const l = scheme === "ws" ? await listenWebSocket(host, port, path, onConnection) : await listenTcp(host, port, onConnection);
     this.listeners.push(l);
     if (scheme === "xtmp" && this.opts.datagram !== false) {
-      udp.endpoint = await ServerDatagrams.bind(l.host, l.port);
-      if (udp.endpoint) this.listeners.push({ host: l.host, port: l.port, close: () => (udp.endpoint?.close(), Promise.resolve()) });
+      const bound = await ServerDatagrams.bind(l.host, l.port);
+      if (bound instanceof ServerDatagrams) {
+        udp.endpoint = bound;
+        this.listeners.push({ host: l.host, port: l.port, close: () => (bound.close(), Promise.resolve()) });
+      } else {
+        this.datagramErrors.push(bound.message);
+      }
     }
     return { host: l.host, port: l.port };
   }

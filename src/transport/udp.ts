@@ -17,8 +17,10 @@ export const RECV_BUFFER = 4 << 20;
 
 /** A bound UDP socket. */
 export class UdpSocket {
-  /** Whether the kernel granted the larger receive buffer (it may cap it at net.core.rmem_max). */
+  /** The receive buffer the kernel granted (it may cap the request at net.core.rmem_max). */
   recvBufferSize = 0;
+  /** Socket errors seen (e.g. ICMP unreachable reports); datagrams are lossy, so they are counted, not thrown. */
+  errors = 0;
   private constructor(
     private readonly socket: dgram.Socket,
     /** Bound port. */
@@ -33,8 +35,8 @@ export class UdpSocket {
       socket.on("message", (msg, rinfo) => onMessage(msg, { address: rinfo.address, port: rinfo.port }));
       socket.bind(port, host, () => {
         socket.removeAllListeners("error");
-        socket.on("error", () => undefined); // ICMP errors for unreachable peers surface here; datagrams are lossy by design
         const s = new UdpSocket(socket, socket.address().port);
+        socket.on("error", () => s.errors++);
         s.recvBufferSize = socket.getRecvBufferSize();
         socket.unref();
         resolve(s);
