@@ -11,11 +11,13 @@ import { NEVER } from "./never.js";
 import { decodeMessage, encodeMessage, shouldCompress } from "../rpc/message-codec.js";
 import { Metadata } from "../rpc/metadata.js";
 import type { DatagramCallStats } from "../rpc/call-options.js";
+import { appendSignature, verifySigned, type MessageSigner } from "../rpc/message-signer.js";
+import { FrameFlags } from "../wire/frame-types.js";
 
 /** What a call needs from its channel. */
 export interface ClientCallEnv {
   /** The session to open the stream on (connects lazily). */
-  session(): Promise<{ mux: MuxSession; acceptsZstd: boolean; udp?: { ready: boolean } | undefined }>;
+  session(): Promise<{ mux: MuxSession; acceptsZstd: boolean; udp?: { ready: boolean } | undefined; signer?: MessageSigner | undefined }>;
   /** Counters to keep for a DATAGRAM call. */
   datagramStats?: DatagramCallStats | undefined;
   /** Largest response message, after decompression. */
@@ -29,7 +31,9 @@ export interface ClientCallEnv {
 /** Drives one call; its ClientResponse is what interceptors and typed clients consume. */
 export class ClientCall implements StreamHandler {
   private stream: MuxStream | undefined;
-  private readonly responses: AsyncQueue<[Uint8Array, boolean]>;
+  private readonly responses: AsyncQueue<[Uint8Array, number]>;
+  private signer: MessageSigner | undefined;
+  private responseIndex = 0;
   private headerResolve!: (md: Metadata) => void;
   private trailerResolve!: (md: Metadata) => void;
   private trailerReject!: (e: XtmpError) => void;
@@ -47,7 +51,7 @@ export class ClientCall implements StreamHandler {
     private readonly env: ClientCallEnv,
   ) {
     this.stats = env.datagramStats ?? { udp: false, received: 0, lost: 0, reordered: 0 };
-    this.responses = new AsyncQueue<[Uint8Array, boolean]>(
+    this.responses = new AsyncQueue<[Uint8Array, number]>(
       () => this.stream?.messageConsumed(),
       () => this.cancel(new XtmpError(Code.CANCELLED, "the caller stopped reading the responses")),
     );
@@ -69,7 +73,17 @@ export class ClientCall implements StreamHandler {
           return {
             next: async () => {
               const r = await it.next();
-              return r.done ? { done: true, value: undefined } : { done: false, value: decodeMessage(codec, r.value[0], r.value[1], max) };
+              if (r.done) return { done: true, value: undefined };
+              let [bytes] = r.value;
+              const flags = r.value[1];
+              try {
+                if (req.method.rules.signed) [bytes] = verifySigned(this.signer, (flags & FrameFlags.SIGNED) !== 0, "S", req.method.path, this.responseIndex++, bytes);
+                return { done: false, value: decodeMessage(codec, bytes, (flags & FrameFlags.COMPRESSED) !== 0, max) };
+              } catch (err) {
+                const e = XtmpError.from(err, Code.INTERNAL);
+                this.cancel(e);
+                throw e;
+              }
             },
             return: () => (it.return ? it.return() : Promise.resolve({ done: true as const, value: undefined })),
           };
@@ -95,8 +109,10 @@ export class ClientCall implements StreamHandler {
       this.timer = setTimeout(() => this.cancel(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
     }
     try {
-      const { mux, acceptsZstd, udp } = await this.env.session();
+      const { mux, acceptsZstd, udp, signer } = await this.env.session();
       if (this.done) return;
+      this.signer = signer;
+      if (req.method.rules.signed && !signer) throw new XtmpError(Code.UNAUTHENTICATED, "signed method: this session has no identities to sign with");
       const pseudo: Array<[string, string]> = [[":path", req.method.path]];
       if (req.method.rules.delivery === "datagram" && udp?.ready) {
         pseudo.push([":delivery", "datagram"]);
@@ -106,10 +122,16 @@ export class ClientCall implements StreamHandler {
       this.stream = mux.openStream(encodeHeaderBlock(pseudo, req.header), this);
       const policy = req.method.rules.compression;
       const compress = (size: number) => this.env.compression && shouldCompress(policy, size, acceptsZstd, this.env.forceCompression);
+      let index = 0;
       for await (const message of req.messages) {
         if (this.done || this.stream.localEnded) return;
-        const [bytes, compressed] = encodeMessage(req.method.requestType, message, compress);
-        if (!this.stream.sendMessage(bytes, compressed)) await new Promise<void>((r) => (this.drainWaiter = r));
+        let [bytes, compressed] = encodeMessage(req.method.requestType, message, compress);
+        let flags = compressed ? FrameFlags.COMPRESSED : 0;
+        if (signer && req.method.rules.signed) {
+          bytes = appendSignature(bytes, signer.sign("C", req.method.path, index++, bytes));
+          flags |= FrameFlags.SIGNED;
+        }
+        if (!this.stream.sendMessage(bytes, flags)) await new Promise<void>((r) => (this.drainWaiter = r));
       }
       this.stream.end();
     } catch (err) {
@@ -145,8 +167,8 @@ export class ClientCall implements StreamHandler {
     }
   }
 
-  onMessage(data: Uint8Array, compressed: boolean): void {
-    this.responses.push([data, compressed]);
+  onMessage(data: Uint8Array, flags: number): void {
+    this.responses.push([data, flags]);
   }
 
   onEnd(): void {}
@@ -168,7 +190,7 @@ export class ClientCall implements StreamHandler {
       s.lost++;
       return;
     }
-    this.responses.push([payload, false]);
+    this.responses.push([payload, 0]);
   }
 
   onTrailers(block: Uint8Array): void {

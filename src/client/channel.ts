@@ -11,6 +11,9 @@ import { parseAddress } from "../transport/address.js";
 import { connectTcp } from "../transport/tcp.js";
 import { connectWebSocket } from "../transport/websocket.js";
 import { ClientDatagrams } from "./datagrams.js";
+import { createMessageSigner } from "../secure/message-signing.js";
+import { nodeCrypto } from "../secure/crypto-node.js";
+import type { MessageSigner } from "../rpc/message-signer.js";
 
 /** Channel options: the secure-session options plus RPC behaviour. */
 export interface ChannelOptions extends ClientSessionOptions {
@@ -48,6 +51,8 @@ export interface ChannelSession {
   acceptsZstd: boolean;
   /** The UDP path, when one was opened. */
   udp?: ClientDatagrams;
+  /** Signs and verifies messages of `signed` methods (undefined in insecure sessions). */
+  signer?: MessageSigner | undefined;
 }
 
 /** A connection to one server address; clients share it. Connects on the first call and after losses. */
@@ -142,6 +147,7 @@ export class Channel {
     }
     const cs: ChannelSession = {
       secure,
+      signer: createMessageSigner(this.opts.crypto ?? nodeCrypto, this.opts.identity, secure.info.peerIdentity, secure.info.handshakeHash),
       acceptsZstd: (secure.info.features & Feature.ZSTD) !== 0,
       mux: new MuxSession(secure, {
         isClient: true,

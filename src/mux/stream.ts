@@ -9,8 +9,8 @@ import { encodeReset, encodeWindowUpdate } from "./control.js";
 export interface StreamHandler {
   /** Response headers arrived (client side). */
   onHeaders(block: Uint8Array): void;
-  /** A complete message arrived; call `stream.messageConsumed()` once it is processed. */
-  onMessage(data: Uint8Array, compressed: boolean): void;
+  /** A complete message arrived (`flags`: COMPRESSED, SIGNED); call `stream.messageConsumed()` once processed. */
+  onMessage(data: Uint8Array, flags: number): void;
   /** The peer half-closed: it sends no more messages. */
   onEnd(): void;
   /** Trailers arrived (client side); the stream is closed. */
@@ -53,6 +53,8 @@ interface Pending {
 }
 
 const EMPTY = new Uint8Array(0);
+// per-message flags carried on every DATA fragment of the message
+const MESSAGE_FLAGS = FrameFlags.COMPRESSED | FrameFlags.SIGNED;
 
 /** One bidirectional stream of a session. */
 export class MuxStream {
@@ -102,10 +104,10 @@ export class MuxStream {
     else this.pending.push({ kind: Item.DATA, data: block, off: -1, flags: 0 }); // off -1 marks a HEADERS item
   }
 
-  /** Queues a message; returns false when it could not all be sent yet (wait for onDrain). */
-  sendMessage(data: Uint8Array, compressed: boolean): boolean {
+  /** Queues a message (`flags`: COMPRESSED, SIGNED); returns false when it could not all be sent yet (wait for onDrain). */
+  sendMessage(data: Uint8Array, flags: number): boolean {
     if (this.closed || this.localEnded) return true;
-    this.pending.push({ kind: Item.DATA, data, off: 0, flags: compressed ? FrameFlags.COMPRESSED : 0 });
+    this.pending.push({ kind: Item.DATA, data, off: 0, flags: flags & MESSAGE_FLAGS });
     this.pendingBytes += data.length;
     this.flush();
     return this.pendingBytes === 0;
@@ -214,7 +216,7 @@ export class MuxStream {
       const msg = this.fragments.length === 1 ? (this.fragments[0] as Uint8Array) : concatBytes(this.fragments, this.fragBytes);
       this.fragments = [];
       this.fragBytes = 0;
-      this.handler?.onMessage(msg, (flags & FrameFlags.COMPRESSED) !== 0);
+      this.handler?.onMessage(msg, flags & MESSAGE_FLAGS);
     }
     if (flags & FrameFlags.END_STREAM) {
       if (this.fragBytes > 0) throw new XtmpError(Code.INTERNAL, "protocol error: END_STREAM inside a message");

@@ -17,6 +17,11 @@ export interface ServerContext {
   readonly signal: AbortSignal;
   /** The peer's authenticated Ed25519 identity public key (32 bytes), when known. */
   readonly peerIdentity: Uint8Array | undefined;
+  /**
+   * For methods with the `signed` option: the peer's Ed25519 signature of the most recent request
+   * message (verified; keep it with the message as proof of origin). Undefined otherwise.
+   */
+  readonly requestSignature: Uint8Array | undefined;
   /** Whether the most recent request message arrived compressed. */
   readonly requestCompressed: boolean;
   /** Forces response compression on or off for this call (default: the method's policy). */

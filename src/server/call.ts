@@ -10,6 +10,8 @@ import type { ServerInvoke } from "../rpc/interceptor.js";
 import { decodeMessage, encodeMessage, shouldCompress } from "../rpc/message-codec.js";
 import { Metadata } from "../rpc/metadata.js";
 import type { DatagramPeer } from "./datagrams.js";
+import { appendSignature, verifySigned, type MessageSigner } from "../rpc/message-signer.js";
+import { FrameFlags } from "../wire/frame-types.js";
 
 /** What a call needs from its server and connection. */
 export interface CallEnv {
@@ -27,6 +29,8 @@ export interface CallEnv {
   onDone: () => void;
   /** The session's UDP path, when this call asked for datagram delivery. */
   datagram?: DatagramPeer | undefined;
+  /** Signs responses and verifies requests of `signed` methods (undefined in insecure sessions). */
+  signer?: MessageSigner | undefined;
 }
 
 /** One call being served. */
@@ -39,7 +43,11 @@ export class ServerCall implements StreamHandler, ServerContext {
   // created on first use of ctx.signal: most handlers never look at it
   private abort: AbortController | undefined;
   private abortReason: XtmpError | undefined;
-  private readonly requests: AsyncQueue<[Uint8Array, boolean]>;
+  private readonly requests: AsyncQueue<[Uint8Array, number]>;
+  /** The signature of the most recent request message of a `signed` method (proof of origin). */
+  requestSignature: Uint8Array | undefined;
+  private requestIndex = 0;
+  private responseIndex = 0;
   private headersSent = false;
   private finished = false;
   private forceCompression: boolean | undefined;
@@ -56,7 +64,7 @@ export class ServerCall implements StreamHandler, ServerContext {
   ) {
     this.method = desc.path;
     this.peerIdentity = env.peerIdentity;
-    this.requests = new AsyncQueue<[Uint8Array, boolean]>(
+    this.requests = new AsyncQueue<[Uint8Array, number]>(
       () => stream.messageConsumed(),
       () => undefined,
     );
@@ -113,8 +121,13 @@ export class ServerCall implements StreamHandler, ServerContext {
           next: async () => {
             const r = await it.next();
             if (r.done) return { done: true, value: undefined };
-            call.requestCompressed = r.value[1];
-            return { done: false, value: decodeMessage(codec, r.value[0], r.value[1], max) };
+            let [bytes] = r.value;
+            const flags = r.value[1];
+            if (call.desc.rules.signed) {
+              [bytes, call.requestSignature] = verifySigned(call.env.signer, (flags & FrameFlags.SIGNED) !== 0, "C", call.method, call.requestIndex++, bytes);
+            }
+            call.requestCompressed = (flags & FrameFlags.COMPRESSED) !== 0;
+            return { done: false, value: decodeMessage(codec, bytes, call.requestCompressed, max) };
           },
           return: () => (it.return ? it.return() : Promise.resolve({ done: true as const, value: undefined })),
         };
@@ -130,7 +143,8 @@ export class ServerCall implements StreamHandler, ServerContext {
 
   private sendResponse(message: unknown): void {
     const dg = this.env.datagram;
-    if (dg?.ready) {
+    const signed = this.desc.rules.signed;
+    if (dg?.ready && !signed) {
       // DATAGRAM delivery: uncompressed, one datagram (packed with others); too large -> TCP
       const [bytes] = encodeMessage(this.desc.responseType, message, () => false);
       const seq = ++this.datagramSeq;
@@ -141,11 +155,17 @@ export class ServerCall implements StreamHandler, ServerContext {
       }
       this.datagramSeq--;
     }
-    const [bytes, compressed] = encodeMessage(this.desc.responseType, message, (size) =>
+    let [bytes, compressed] = encodeMessage(this.desc.responseType, message, (size) =>
       this.env.compression && shouldCompress(this.desc.rules.compression === "never" ? "never" : this.desc.rules.compression, size, this.env.peerAcceptsZstd, this.forceCompression),
     );
+    let flags = compressed ? FrameFlags.COMPRESSED : 0;
+    if (signed) {
+      if (!this.env.signer) throw new XtmpError(Code.UNAUTHENTICATED, "signed method: this session has no identities to sign with");
+      bytes = appendSignature(bytes, this.env.signer.sign("S", this.method, this.responseIndex++, bytes));
+      flags |= FrameFlags.SIGNED;
+    }
     this.sendHeaders();
-    this.stream.sendMessage(bytes, compressed);
+    this.stream.sendMessage(bytes, flags);
   }
 
   /** Ends the call with OK (error undefined) or the error's status. */
@@ -175,8 +195,8 @@ export class ServerCall implements StreamHandler, ServerContext {
 
   onHeaders(): void {}
 
-  onMessage(data: Uint8Array, compressed: boolean): void {
-    this.requests.push([data, compressed]);
+  onMessage(data: Uint8Array, flags: number): void {
+    this.requests.push([data, flags]);
   }
 
   onEnd(): void {

@@ -17,6 +17,8 @@ import type { Server as HttpServer } from "node:http";
 import { parseAddress } from "../transport/address.js";
 import { ServerCall } from "./call.js";
 import { ServerDatagrams } from "./datagrams.js";
+import { createMessageSigner } from "../secure/message-signing.js";
+import { nodeCrypto } from "../secure/crypto-node.js";
 import { adaptHandler } from "./handlers.js";
 
 /** Server options: the secure-session options plus RPC limits and hooks. */
@@ -150,6 +152,7 @@ export class Server {
     const datagram = keys && udp ? udp.register(keys) : undefined;
     const env = {
       datagram,
+      signer: createMessageSigner(this.opts.crypto ?? nodeCrypto, this.opts.identity, session.info.peerIdentity, session.info.handshakeHash),
       maxRecvMessage: this.opts.maxRecvMessage ?? 4 << 20,
       peerAcceptsZstd: (session.info.features & Feature.ZSTD) !== 0,
       compression: this.opts.compression !== false,

@@ -38,6 +38,8 @@ export const FrameFlags = {
   END_STREAM: 0x02,
   /** DATA: the message bytes are compressed. */
   COMPRESSED: 0x04,
+  /** DATA: the message ends with a 64-byte Ed25519 signature by the sender (methods with `signed`). */
+  SIGNED: 0x08,
 } as const;
 
 const KNOWN = new Set<number>(Object.values(FrameType).filter((v): v is number => typeof v === "number"));

@@ -50,7 +50,7 @@ describe("mux", function () {
     const { client, opened } = pair();
     const s = client.openStream(new Uint8Array([1]), recorder().handler);
     const big = new Uint8Array(100_000).map((_, i) => i & 0xff);
-    s.sendMessage(big, false);
+    s.sendMessage(big, 0);
     s.end();
     await tick();
     expect(opened[0]?.rec.messages[0]).to.deep.equal(big);
@@ -64,7 +64,7 @@ describe("mux", function () {
     const s = client.openStream(new Uint8Array(), rec.handler);
     const chunk = new Uint8Array(10_000);
     let accepted = 0;
-    for (let i = 0; i < 100; i++) if (s.sendMessage(chunk, false)) accepted++;
+    for (let i = 0; i < 100; i++) if (s.sendMessage(chunk, 0)) accepted++;
     await tick();
     const received = opened[0]?.rec.messages.length ?? 0;
     expect(received).to.be.at.most(7); // 65536 / 10000
@@ -127,7 +127,7 @@ describe("mux", function () {
     const s = client.openStream(new Uint8Array(), recorder().handler);
     await tick();
     opened[0]?.stream.reset(Code.CANCELLED, "bye");
-    s.sendMessage(new Uint8Array(1000), false); // crosses the RESET in flight
+    s.sendMessage(new Uint8Array(1000), 0); // crosses the RESET in flight
     a.send({ type: FrameType.DATA, flags: FrameFlags.END_MESSAGE, streamId: 1, payload: new Uint8Array(10) });
     await tick();
     expect(serverClosed()).to.equal("open");
