@@ -3,7 +3,7 @@ import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import type { MuxSession } from "../mux/session.js";
 import type { MuxStream, StreamHandler } from "../mux/stream.js";
-import { AsyncQueue } from "../rpc/async-queue.js";
+import { AsyncQueue, mapQueue } from "../rpc/async-queue.js";
 import { encodeTimeout } from "../rpc/deadline.js";
 import { decodeHeaderBlock, encodeHeaderBlock, pseudoText } from "../rpc/header-block.js";
 import type { ClientRequest, ClientResponse } from "../rpc/interceptor.js";
@@ -61,36 +61,21 @@ export class ClientCall implements StreamHandler {
       this.trailerReject = rej;
     });
     trailer.catch(() => undefined); // the failure is reported through `messages`
-    const codec = req.method.responseType;
-    const q = this.responses;
-    const max = env.maxRecvMessage;
-    this.response = {
-      header,
-      trailer,
-      messages: {
-        [Symbol.asyncIterator]: () => {
-          const it = q[Symbol.asyncIterator]();
-          return {
-            next: async () => {
-              const r = await it.next();
-              if (r.done) return { done: true, value: undefined };
-              let [bytes] = r.value;
-              const flags = r.value[1];
-              try {
-                if (req.method.rules.signed) [bytes] = verifySigned(this.signer, (flags & FrameFlags.SIGNED) !== 0, "S", req.method.path, this.responseIndex++, bytes);
-                return { done: false, value: decodeMessage(codec, bytes, (flags & FrameFlags.COMPRESSED) !== 0, max) };
-              } catch (err) {
-                const e = XtmpError.from(err, Code.INTERNAL);
-                this.cancel(e);
-                throw e;
-              }
-            },
-            return: () => (it.return ? it.return() : Promise.resolve({ done: true as const, value: undefined })),
-          };
-        },
-      },
-    };
+    this.response = { header, trailer, messages: mapQueue(this.responses, ([bytes, flags]) => this.decodeResponse(bytes, flags)) };
     void this.start();
+  }
+
+  /** Verifies (signed methods) and decodes one response; a bad one ends the call. */
+  private decodeResponse(bytes: Uint8Array, flags: number): unknown {
+    const { method } = this.req;
+    try {
+      if (method.rules.signed) [bytes] = verifySigned(this.signer, (flags & FrameFlags.SIGNED) !== 0, "S", method.path, this.responseIndex++, bytes);
+      return decodeMessage(method.responseType, bytes, (flags & FrameFlags.COMPRESSED) !== 0, this.env.maxRecvMessage);
+    } catch (err) {
+      const e = XtmpError.from(err, Code.INTERNAL);
+      this.cancel(e);
+      throw e;
+    }
   }
 
   private async start(): Promise<void> {

@@ -93,3 +93,25 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     return this;
   }
 }
+
+/**
+ * Iterates `queue` (once), passing each item through `map`: how calls turn received bytes into
+ * messages lazily, as the consumer pulls. An exception from `map` rejects that `next()`.
+ */
+export function mapQueue<T, U>(queue: AsyncQueue<T>, map: (item: T) => U): AsyncIterable<U> {
+  return {
+    [Symbol.asyncIterator]: () => {
+      const it = queue[Symbol.asyncIterator]();
+      return {
+        next: async (): Promise<IteratorResult<U>> => {
+          const r = await it.next();
+          return r.done ? { done: true, value: undefined } : { done: false, value: map(r.value) };
+        },
+        return: async (): Promise<IteratorResult<U>> => {
+          await queue.return();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}

@@ -95,3 +95,12 @@ export function bindingMessage(role: "I" | "R", noiseStatic: Uint8Array, handsha
   out.set(handshakeHash, BIND_LABEL.length + 33);
   return out;
 }
+
+/** Parses a public key written as 64 hex characters (as in identity.pub); works in browsers too. */
+export function parsePublicKey(text: string): Uint8Array {
+  const t = text.trim();
+  if (!/^[0-9a-f]{64}$/i.test(t)) throw new Error("public key must be 64 hex characters");
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = parseInt(t.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

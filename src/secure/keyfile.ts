@@ -45,9 +45,4 @@ export async function loadIdentity(dir: string, crypto: CryptoBackend = nodeCryp
   return id;
 }
 
-/** Parses a public key given as 64 hex characters (as in identity.pub). */
-export function parsePublicKey(text: string): Uint8Array {
-  const t = text.trim();
-  if (!/^[0-9a-f]{64}$/i.test(t)) throw new Error("public key must be 64 hex characters");
-  return unhex(t, "public key");
-}
+export { parsePublicKey } from "./identity.js";

@@ -2,7 +2,7 @@
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import type { MuxStream, StreamHandler } from "../mux/stream.js";
-import { AsyncQueue } from "../rpc/async-queue.js";
+import { AsyncQueue, mapQueue } from "../rpc/async-queue.js";
 import type { ServerContext } from "../rpc/context.js";
 import type { AnyMethodDescriptor } from "../rpc/descriptor.js";
 import { encodeHeaderBlock } from "../rpc/header-block.js";
@@ -110,29 +110,13 @@ export class ServerCall implements StreamHandler, ServerContext {
   }
 
   private decodedRequests(): AsyncIterable<unknown> {
-    const q = this.requests;
-    const codec = this.desc.requestType;
-    const max = this.env.maxRecvMessage;
-    const call = this;
-    return {
-      [Symbol.asyncIterator]: () => {
-        const it = q[Symbol.asyncIterator]();
-        return {
-          next: async () => {
-            const r = await it.next();
-            if (r.done) return { done: true, value: undefined };
-            let [bytes] = r.value;
-            const flags = r.value[1];
-            if (call.desc.rules.signed) {
-              [bytes, call.requestSignature] = verifySigned(call.env.signer, (flags & FrameFlags.SIGNED) !== 0, "C", call.method, call.requestIndex++, bytes);
-            }
-            call.requestCompressed = (flags & FrameFlags.COMPRESSED) !== 0;
-            return { done: false, value: decodeMessage(codec, bytes, call.requestCompressed, max) };
-          },
-          return: () => (it.return ? it.return() : Promise.resolve({ done: true as const, value: undefined })),
-        };
-      },
-    };
+    return mapQueue(this.requests, ([bytes, flags]) => {
+      if (this.desc.rules.signed) {
+        [bytes, this.requestSignature] = verifySigned(this.env.signer, (flags & FrameFlags.SIGNED) !== 0, "C", this.method, this.requestIndex++, bytes);
+      }
+      this.requestCompressed = (flags & FrameFlags.COMPRESSED) !== 0;
+      return decodeMessage(this.desc.requestType, bytes, this.requestCompressed, this.env.maxRecvMessage);
+    });
   }
 
   private sendHeaders(): void {
