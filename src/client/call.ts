@@ -9,6 +9,7 @@ import { decodeHeaderBlock, encodeHeaderBlock, pseudoText } from "../rpc/header-
 import type { ClientRequest, ClientResponse } from "../rpc/interceptor.js";
 import { NEVER } from "./never.js";
 import { decodeMessage, encodeMessage, shouldCompress } from "../rpc/message-codec.js";
+import type { DecompressionBudget } from "../rpc/decompression-budget.js";
 import { Metadata } from "../rpc/metadata.js";
 import type { DatagramCallStats } from "../rpc/call-options.js";
 import { appendSignature, verifySigned, type MessageSigner } from "../rpc/message-signer.js";
@@ -17,7 +18,7 @@ import { FrameFlags } from "../wire/frame-types.js";
 /** What a call needs from its channel. */
 export interface ClientCallEnv {
   /** The session to open the stream on (connects lazily). */
-  session(): Promise<{ mux: MuxSession; acceptsZstd: boolean; udp?: { ready: boolean } | undefined; signer?: MessageSigner | undefined }>;
+  session(): Promise<{ mux: MuxSession; acceptsZstd: boolean; udp?: { ready: boolean } | undefined; signer?: MessageSigner | undefined; decompressionBudget?: DecompressionBudget | undefined }>;
   /** Counters to keep for a DATAGRAM call. */
   datagramStats?: DatagramCallStats | undefined;
   /** Largest response message, after decompression. */
@@ -33,6 +34,7 @@ export class ClientCall implements StreamHandler {
   private stream: MuxStream | undefined;
   private readonly responses: AsyncQueue<[Uint8Array, number]>;
   private signer: MessageSigner | undefined;
+  private budget: DecompressionBudget | undefined;
   private responseIndex = 0;
   private headerResolve!: (md: Metadata) => void;
   private trailerResolve!: (md: Metadata) => void;
@@ -70,7 +72,7 @@ export class ClientCall implements StreamHandler {
     const { method } = this.req;
     try {
       if (method.rules.signed) [bytes] = verifySigned(this.signer, (flags & FrameFlags.SIGNED) !== 0, "S", method.path, this.responseIndex++, bytes);
-      return decodeMessage(method.responseType, bytes, (flags & FrameFlags.COMPRESSED) !== 0, this.env.maxRecvMessage);
+      return decodeMessage(method.responseType, bytes, (flags & FrameFlags.COMPRESSED) !== 0, this.env.maxRecvMessage, this.budget);
     } catch (err) {
       const e = XtmpError.from(err, Code.INTERNAL);
       this.cancel(e);
@@ -94,9 +96,10 @@ export class ClientCall implements StreamHandler {
       this.timer = setTimeout(() => this.cancel(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
     }
     try {
-      const { mux, acceptsZstd, udp, signer } = await this.env.session();
+      const { mux, acceptsZstd, udp, signer, decompressionBudget } = await this.env.session();
       if (this.done) return;
       this.signer = signer;
+      this.budget = decompressionBudget;
       if (req.method.rules.signed && !signer) throw new XtmpError(Code.UNAUTHENTICATED, "signed method: this session has no identities to sign with");
       const pseudo: Array<[string, string]> = [[":path", req.method.path]];
       if (req.method.rules.delivery === "datagram" && udp?.ready) {

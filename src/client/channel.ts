@@ -14,6 +14,7 @@ import { ClientDatagrams } from "./datagrams.js";
 import { createMessageSigner } from "../secure/message-signing.js";
 import { nodeCrypto } from "../secure/crypto-node.js";
 import type { MessageSigner } from "../rpc/message-signer.js";
+import { DecompressionBudget, DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND } from "../rpc/decompression-budget.js";
 
 /** Channel options: the secure-session options plus RPC behaviour. */
 export interface ChannelOptions extends ClientSessionOptions {
@@ -36,6 +37,10 @@ export interface ChannelOptions extends ClientSessionOptions {
   datagram?: boolean;
   /** Where to send UDP when it is not the server's TCP host:port (a UDP relay or load balancer). */
   datagramAddress?: string;
+  /** Decompressed bytes per second a session's responses may cost beyond 8x their compressed size (default 64 MiB; more fail RESOURCE_EXHAUSTED). */
+  maxDecompressedBytesPerSecond?: number;
+  /** Exceptions that are nobody's protocol error (bugs) caught in the channel's sessions; the session involved is closed. */
+  onUnexpectedError?: (error: unknown) => void;
 }
 
 /** Connection state of a channel. */
@@ -53,6 +58,8 @@ export interface ChannelSession {
   udp?: ClientDatagrams;
   /** Signs and verifies messages of `signed` methods (undefined in insecure sessions). */
   signer?: MessageSigner | undefined;
+  /** What decompressing this session's responses may cost (zstd bombs). */
+  decompressionBudget: DecompressionBudget;
 }
 
 /** A connection to one server address; clients share it. Connects on the first call and after losses. */
@@ -149,10 +156,12 @@ export class Channel {
       secure,
       signer: createMessageSigner(this.opts.crypto ?? nodeCrypto, this.opts.identity, secure.info.peerIdentity, secure.info.handshakeHash),
       acceptsZstd: (secure.info.features & Feature.ZSTD) !== 0,
+      decompressionBudget: new DecompressionBudget({ bytesPerSecond: this.opts.maxDecompressedBytesPerSecond ?? DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND }),
       mux: new MuxSession(secure, {
         isClient: true,
         maxRecvMessage: this.maxRecvMessage,
         keepaliveMs: this.opts.keepaliveMs ?? 30_000,
+        ...(this.opts.onUnexpectedError ? { onUnexpectedError: this.opts.onUnexpectedError } : {}),
         onClose: () => {
           cs.udp?.close();
           if (this.current === cs) this.current = undefined;
@@ -162,7 +171,7 @@ export class Channel {
     const a = parseAddress(this.usedFallback ? (this.opts.fallback as string) : this.address);
     if (secure.datagram && a.scheme === "xtmp" && this.opts.datagram !== false) {
       const to = this.opts.datagramAddress ? parseAddress(this.opts.datagramAddress) : a;
-      cs.udp = await ClientDatagrams.open(secure.datagram, { address: to.host, port: to.port }, () => cs.mux);
+      cs.udp = await ClientDatagrams.open(secure.datagram, { address: to.host, port: to.port }, () => cs.mux, this.opts.onUnexpectedError ? { onUnexpectedError: this.opts.onUnexpectedError } : {});
       if (cs.mux.isClosed) cs.udp.close();
     }
     this.current = cs;

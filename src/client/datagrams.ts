@@ -1,8 +1,9 @@
-// The client's UDP path: probes the server, keeps the path alive, and routes datagram messages to calls.
+// The client's UDP path: probes the server, answers path challenges, and routes datagram messages to calls.
 import type { MuxSession } from "../mux/session.js";
-import type { DatagramKeys } from "../secure/datagram.js";
-import { decodeDatagram, DatagramKind, encodeProbe } from "../wire/datagram.js";
-import { UdpSocket, type UdpPeer } from "../transport/udp.js";
+import type { DatagramDropReason, DatagramKeys } from "../secure/datagram.js";
+import { XtmpError } from "../status/error.js";
+import { decodeDatagram, DATAGRAM_TOKEN_SIZE, DatagramKind, encodeProbe } from "../wire/datagram.js";
+import { UdpSocket, UnexpectedErrors, type UdpPeer } from "../transport/udp.js";
 import { isIPv6 } from "node:net";
 
 /** A stream handler that also takes datagram messages (ClientCall implements it). */
@@ -11,14 +12,31 @@ export interface DatagramReceiver {
   onDatagram(seq: number, payload: Uint8Array): void;
 }
 
+/** Options of a client UDP path. */
+export interface ClientDatagramOptions {
+  /** Re-probe interval once the path works (keeps NAT bindings and moved ports current); default 5000 ms. */
+  reprobeMs?: number;
+  /** Receives each unexpected exception from the datagram path (default: counted, the first one emitted as a process warning). */
+  onUnexpectedError?: (err: unknown) => void;
+}
+
+/** Why the client dropped a datagram. */
+export type ClientDatagramDrops = Record<DatagramDropReason, number>;
+
 /** One session's UDP path on the client. */
 export class ClientDatagrams {
-  /** True once the server answered a probe: DATAGRAM calls then ask for UDP delivery. */
+  /** True once the server answered a probe (after validating our address): DATAGRAM calls then ask for UDP delivery. */
   ready = false;
-  /** Datagrams received and accepted. */
+  /** Datagrams accepted (authenticated and well formed). */
   received = 0;
-  /** Datagrams dropped (forged, replayed, malformed, unknown stream). */
+  /** Datagrams dropped, all reasons; `drops` has them by reason. Every datagram is received, dropped or an error. */
   dropped = 0;
+  /** Datagrams dropped, by reason (`malformed` includes kinds a server must not send). */
+  readonly drops: ClientDatagramDrops = { malformed: 0, unknownConnId: 0, badCounter: 0, authFailed: 0, replay: 0 };
+  /** Messages in accepted datagrams whose stream is gone (not datagrams). */
+  unknownStream = 0;
+  /** PATH_CHALLENGEs answered. */
+  challengesAnswered = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private closed = false;
 
@@ -27,13 +45,16 @@ export class ClientDatagrams {
     private readonly keys: DatagramKeys,
     private readonly server: UdpPeer,
     private readonly mux: () => MuxSession | undefined,
+    private readonly unexpected: UnexpectedErrors,
   ) {}
 
   /** Binds a UDP socket, starts probing `server`; the session's datagram keys authenticate everything. */
-  static async open(keys: DatagramKeys, server: UdpPeer, mux: () => MuxSession | undefined, reprobeMs = 5000): Promise<ClientDatagrams> {
+  static async open(keys: DatagramKeys, server: UdpPeer, mux: () => MuxSession | undefined, options: ClientDatagramOptions = {}): Promise<ClientDatagrams> {
+    const reprobeMs = options.reprobeMs ?? 5000;
+    const unexpected = new UnexpectedErrors("XTMP client UDP path", options.onUnexpectedError);
     let self: ClientDatagrams | undefined;
-    const socket = await UdpSocket.bind(isIPv6(server.address) ? "::" : "0.0.0.0", 0, (msg) => self?.onMessage(msg));
-    self = new ClientDatagrams(socket, keys, server, mux);
+    const socket = await UdpSocket.bind(isIPv6(server.address) ? "::" : "0.0.0.0", 0, (msg) => self?.onMessage(msg), unexpected);
+    self = new ClientDatagrams(socket, keys, server, mux, unexpected);
     self.probe();
     // quick retries at first, then a slow re-probe that also keeps NAT bindings and moved ports fresh
     let tries = 0;
@@ -45,38 +66,82 @@ export class ClientDatagrams {
     return self;
   }
 
-  /** Sends a PROBE now (the server learns or updates our address). */
+  /** The local UDP port. */
+  get port(): number {
+    return this.socket.port;
+  }
+
+  /** Unexpected exceptions caught on this path (a bug, never hostile input). */
+  get errors(): number {
+    return this.unexpected.count;
+  }
+
+  /** Sends a PROBE now (the server validates our address, then answers PROBE_ACK). */
   probe(): void {
+    try {
+      const token = new Uint8Array(DATAGRAM_TOKEN_SIZE);
+      crypto.getRandomValues(token);
+      this.sendPlain(encodeProbe(DatagramKind.PROBE, token));
+    } catch (err) {
+      this.unexpected.report(err);
+    }
+  }
+
+  private sendPlain(plaintext: Uint8Array): void {
     if (this.closed) return;
-    const token = new Uint8Array(8);
-    crypto.getRandomValues(token);
-    this.socket.send(this.keys.seal(encodeProbe(DatagramKind.PROBE, token)), this.server);
+    const datagram = this.keys.seal(plaintext);
+    if (!datagram) {
+      // counters exhausted: this session's DATAGRAM methods use TCP from now on
+      this.ready = false;
+      if (this.timer) clearInterval(this.timer);
+      return;
+    }
+    this.socket.send(datagram, this.server);
   }
 
   private onMessage(msg: Uint8Array): void {
-    const pt = this.keys.open(msg);
-    if (!pt) {
-      this.dropped++;
+    let outcome: "accepted" | DatagramDropReason;
+    try {
+      outcome = this.handle(msg);
+    } catch (err) {
+      this.unexpected.report(err);
       return;
     }
+    if (outcome === "accepted") this.received++;
+    else {
+      this.dropped++;
+      this.drops[outcome]++;
+    }
+  }
+
+  private handle(msg: Uint8Array): "accepted" | DatagramDropReason {
+    const opened = this.keys.open(msg);
+    if (!opened.ok) return opened.reason;
     let d;
     try {
-      d = decodeDatagram(pt);
-    } catch {
-      this.dropped++;
-      return;
+      d = decodeDatagram(opened.plaintext);
+    } catch (err) {
+      if (err instanceof XtmpError) return "malformed";
+      throw err;
     }
-    this.received++;
+    if (d.kind === DatagramKind.PATH_CHALLENGE && d.token) {
+      // echoed from this socket: the server moves our path only to the address the answer comes from
+      this.sendPlain(encodeProbe(DatagramKind.PATH_RESPONSE, d.token));
+      this.challengesAnswered++;
+      return "accepted";
+    }
     if (d.kind === DatagramKind.PROBE_ACK) {
-      this.ready = true;
-      return;
+      if (!this.keys.exhausted) this.ready = true;
+      return "accepted";
     }
+    if (d.kind !== DatagramKind.MESSAGES) return "malformed"; // PROBE and PATH_RESPONSE travel client -> server only
     const mux = this.mux();
     for (const m of d.messages ?? []) {
       const handler = mux?.streamHandler(m.streamId) as Partial<DatagramReceiver> | undefined;
       if (handler?.onDatagram) handler.onDatagram(m.seq, m.payload.slice());
-      else this.dropped++;
+      else this.unknownStream++;
     }
+    return "accepted";
   }
 
   /** Stops probing and closes the socket. */

@@ -25,6 +25,11 @@ export interface MuxSettings {
 
 /** Defaults both sides assume until the peer's SETTINGS arrive. */
 export const DEFAULT_SETTINGS: MuxSettings = { initialStreamWindow: 1 << 20, maxConcurrentStreams: 1000, sessionWindow: 16 << 20 };
+/**
+ * Flow-control credit every DATA frame costs on top of its payload bytes (both windows), so empty
+ * and tiny messages are not free: the memory a peer can make us queue is bounded by the windows.
+ */
+export const DATA_FRAME_CHARGE = 256;
 /** Largest window (2^31 - 1, as HTTP/2). */
 export const MAX_WINDOW = 0x7fffffff;
 

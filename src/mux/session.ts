@@ -4,7 +4,9 @@ import { XtmpError } from "../status/error.js";
 import type { FrameDuplex, FrameReceiver } from "../wire/duplex.js";
 import type { Frame } from "../wire/frame.js";
 import { CloseCode, FrameFlags, FrameType } from "../wire/frame-types.js";
+import { RateBudget } from "./budget.js";
 import {
+  DATA_FRAME_CHARGE,
   decodeGoAway,
   decodeReset,
   decodeSettings,
@@ -16,37 +18,12 @@ import {
   MAX_WINDOW,
   type MuxSettings,
 } from "./control.js";
+import { Fifo } from "./fifo.js";
+import { Lifetime } from "./lifetime.js";
+import { DEFAULT_MUX_LIMITS, type MuxLimits, type MuxOptions, type MuxStats } from "./options.js";
 import { MuxStream, type StreamHandler, type StreamHost } from "./stream.js";
 
-/** Options of a mux session. */
-export interface MuxOptions {
-  /** True on the side that opens streams (the RPC client). */
-  isClient: boolean;
-  /** Our settings (what the peer may do to us). */
-  settings?: Partial<MuxSettings>;
-  /** Largest message we accept (default 4 MiB). */
-  maxRecvMessage?: number;
-  /** Send a PING after this many idle milliseconds (0 = off). */
-  keepaliveMs?: number;
-  /** Close the session when a PING is not answered within this many ms (default 20,000). */
-  keepaliveTimeoutMs?: number;
-  /** Server side: a peer opened a stream. Set its handler before returning. */
-  onStream?: (stream: MuxStream, headers: Uint8Array) => void;
-  /** The peer sent GOAWAY: no new streams on this session. */
-  onGoAway?: (lastStreamId: number) => void;
-  /** The session closed; `error` unless orderly. */
-  onClose?: (error?: XtmpError) => void;
-}
-
-/** Counters the runtime and tests read. */
-export interface MuxStats {
-  /** Streams open now. */
-  activeStreams: number;
-  /** Streams waiting for a concurrency slot. */
-  queuedStreams: number;
-  /** Streams ever opened. */
-  streamsOpened: number;
-}
+export { DEFAULT_MUX_LIMITS, type MuxLimits, type MuxOptions, type MuxStats } from "./options.js";
 
 /** Many streams over one session. */
 export class MuxSession implements FrameReceiver, StreamHost {
@@ -62,7 +39,13 @@ export class MuxSession implements FrameReceiver, StreamHost {
   private sessionRecvWindow: number;
   private sessionUnacked = 0;
   private readonly streams = new Map<number, MuxStream>();
-  private readonly waiting: MuxStream[] = [];
+  private readonly waiting = new Fifo<MuxStream>();
+  private readonly limits: MuxLimits;
+  private readonly controlBudget: RateBudget;
+  private readonly resetBudget: RateBudget;
+  // peer-opened streams whose slot is busy (open, or held by a running handler)
+  private busy = 0;
+  private lifetime: Lifetime | undefined;
   private readonly blockedStreams = new Set<MuxStream>();
   private nextLocalId: number;
   private lastRemoteId = 0;
@@ -83,13 +66,18 @@ export class MuxSession implements FrameReceiver, StreamHost {
     this.sessionRecvWindow = Math.max(this.local.sessionWindow, DEFAULT_SETTINGS.sessionWindow);
     this.maxRecvMessage = opts.maxRecvMessage ?? 4 << 20;
     this.nextLocalId = opts.isClient ? 1 : 2;
+    this.limits = { ...DEFAULT_MUX_LIMITS, ...opts.limits };
+    this.controlBudget = new RateBudget(this.limits.controlFramesPerSecond, this.limits.controlFramesPerSecond * 4);
+    this.resetBudget = new RateBudget(this.limits.resetsPerSecond, this.limits.resetsPerSecond * 5);
     duplex.setReceiver(this);
+    if (this.closed) return;
     this.sendFrame(FrameType.SETTINGS, 0, 0, encodeSettings(this.local));
     if (opts.keepaliveMs) {
       const timeout = opts.keepaliveTimeoutMs ?? 20_000;
       this.keepaliveTimer = setInterval(() => this.keepalive(timeout), Math.min(opts.keepaliveMs, timeout));
       this.keepaliveTimer.unref?.();
     }
+    if (!opts.isClient) this.lifetime = new Lifetime({ isIdle: () => this.streams.size === 0 && this.busy === 0, goAway: (r) => this.goAway(r), close: (e) => this.close(e), drained: () => this.drained() }, this.limits);
   }
 
   /** Largest DATA payload. */
@@ -99,7 +87,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
 
   /** Counters. */
   get stats(): MuxStats {
-    return { activeStreams: this.streams.size, queuedStreams: this.waiting.length, streamsOpened: this.opened };
+    return { activeStreams: this.streams.size, queuedStreams: this.waiting.length, streamsOpened: this.opened, busySlots: this.busy };
   }
 
   /** Whether new streams may be opened here. */
@@ -180,15 +168,28 @@ export class MuxSession implements FrameReceiver, StreamHost {
 
   streamClosed(stream: MuxStream): void {
     this.blockedStreams.delete(stream);
-    const i = this.waiting.indexOf(stream);
-    if (i >= 0) this.waiting.splice(i, 1);
-    if (stream.id === 0 || !this.streams.delete(stream.id)) return;
-    while (this.waiting.length > 0 && this.streams.size < this.peer.maxConcurrentStreams && this.isAvailable) this.activate(this.waiting.shift() as MuxStream);
+    if (stream.id === 0) {
+      this.waiting.remove(stream);
+      return;
+    }
+    if (!this.streams.delete(stream.id)) return;
+    this.activateWaiting();
     if (this.streams.size === 0 && this.waiting.length === 0) {
+      this.lifetime?.becameIdle();
       const waiters = this.drainWaiters;
       this.drainWaiters = [];
       for (const w of waiters) w();
     }
+  }
+
+  slotFreed(stream: MuxStream): void {
+    if (!stream.slotted) return;
+    stream.slotted = false;
+    if (--this.busy === 0) this.lifetime?.becameIdle();
+  }
+
+  private activateWaiting(): void {
+    while (this.waiting.length > 0 && this.streams.size < this.peer.maxConcurrentStreams && this.isAvailable) this.activate(this.waiting.shift() as MuxStream);
   }
 
   sessionConsumed(n: number): void {
@@ -207,7 +208,16 @@ export class MuxSession implements FrameReceiver, StreamHost {
     try {
       this.dispatch(f);
     } catch (err) {
+      if (!(err instanceof XtmpError)) this.reportUnexpected(err);
       this.close(XtmpError.from(err, Code.INTERNAL));
+    }
+  }
+
+  private reportUnexpected(err: unknown): void {
+    try {
+      this.opts.onUnexpectedError?.(err);
+    } catch {
+      // the hook is the application's; its own failure must not take the session's handler down
     }
   }
 
@@ -219,18 +229,19 @@ export class MuxSession implements FrameReceiver, StreamHost {
     if (f.streamId === 0) return this.sessionFrame(f);
     if (f.type === FrameType.OPEN) return this.onOpen(f);
     const stream = this.streams.get(f.streamId);
+    const charge = f.payload.length + DATA_FRAME_CHARGE;
     if (f.type === FrameType.DATA) {
-      if (f.payload.length > this.sessionRecvWindow) protocol("session flow-control window overrun");
-      this.sessionRecvWindow -= f.payload.length;
+      if (charge > this.sessionRecvWindow) protocol("session flow-control window overrun");
+      this.sessionRecvWindow -= charge;
     }
     if (!stream) {
       if (!this.wasOpened(f.streamId)) protocol(`frame type 0x${f.type.toString(16)} on stream ${f.streamId}, which was never opened`);
-      if (f.type === FrameType.DATA) this.sessionConsumed(f.payload.length); // late data on a closed stream
+      if (f.type === FrameType.DATA) this.sessionConsumed(charge); // late data on a closed stream
       return;
     }
     switch (f.type) {
       case FrameType.DATA:
-        if (f.payload.length > stream.recvWindow) protocol(`stream ${f.streamId} flow-control window overrun`);
+        if (charge > stream.recvWindow) protocol(`stream ${f.streamId} flow-control window overrun`);
         return stream.onData(f.flags, f.payload);
       case FrameType.HEADERS:
         if (!this.opts.isClient) protocol("HEADERS from a client");
@@ -240,6 +251,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
         return stream.onTrailers(f.payload);
       case FrameType.RESET: {
         const { code, message } = decodeReset(f.payload);
+        if (!this.opts.isClient) this.spendReset();
         return stream.abort(new XtmpError(code, message || "stream reset by peer"));
       }
       case FrameType.WINDOW_UPDATE: {
@@ -266,13 +278,18 @@ export class MuxSession implements FrameReceiver, StreamHost {
     const stream = new MuxStream(this, this.peer.initialStreamWindow, recvWindow);
     stream.id = f.streamId;
     if (this.goAwaySent) {
+      this.spendReset();
       stream.reset(Code.UNAVAILABLE, "server is shutting down");
       return;
     }
-    if (this.streams.size >= this.local.maxConcurrentStreams) {
+    // a slot stays busy until the stream closed and its handler finished (rapid-reset defence)
+    if (this.busy >= this.local.maxConcurrentStreams) {
+      this.spendReset();
       stream.reset(Code.RESOURCE_EXHAUSTED, `too many concurrent streams (limit ${this.local.maxConcurrentStreams})`);
       return;
     }
+    this.busy++;
+    stream.slotted = true;
     this.streams.set(stream.id, stream);
     this.opened++;
     if (!this.opts.onStream) {
@@ -289,6 +306,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
           this.settingsAcked = true;
           return;
         }
+        this.spendControl("SETTINGS");
         this.sendFrame(FrameType.SETTINGS, FrameFlags.ACK, 0, new Uint8Array(0));
         const next = decodeSettings(f.payload, this.peer);
         const streamDelta = next.initialStreamWindow - this.peer.initialStreamWindow;
@@ -296,7 +314,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
         this.peer = next;
         for (const s of this.streams.values()) s.sendWindow += streamDelta;
         this.unblock();
-        while (this.waiting.length > 0 && this.streams.size < this.peer.maxConcurrentStreams && this.isAvailable) this.activate(this.waiting.shift() as MuxStream);
+        this.activateWaiting();
         return;
       }
       case FrameType.WINDOW_UPDATE: {
@@ -314,6 +332,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
             p?.resolve(performance.now() - p.sentAt);
           }
         } else {
+          this.spendControl("PING");
           this.sendFrame(FrameType.PING, FrameFlags.ACK, 0, f.payload.slice());
         }
         return;
@@ -322,13 +341,23 @@ export class MuxSession implements FrameReceiver, StreamHost {
         this.goAwayReceived = true;
         const err = new XtmpError(Code.UNAVAILABLE, `peer is going away: ${reason}`);
         for (const s of [...this.streams.values()]) if (s.id % 2 === (this.opts.isClient ? 1 : 0) && s.id > lastStreamId) s.abort(err);
-        for (const s of this.waiting.splice(0)) s.abort(err);
+        for (const s of this.waiting.drain()) s.abort(err);
         this.opts.onGoAway?.(lastStreamId);
         return;
       }
       default:
         protocol(`frame type 0x${f.type.toString(16)} is not valid on stream 0`);
     }
+  }
+
+  // a peer that makes us answer too many PINGs/SETTINGS (HTTP/2 ping and settings floods)
+  private spendControl(what: string): void {
+    if (!this.controlBudget.take()) abuse(`too many ${what} frames (limit ${this.limits.controlFramesPerSecond}/s)`);
+  }
+
+  // a peer that resets (or gets refused) too many streams (HTTP/2 rapid reset)
+  private spendReset(): void {
+    if (!this.resetBudget.take()) abuse(`too many stream resets (limit ${this.limits.resetsPerSecond}/s)`);
   }
 
   private unblock(): void {
@@ -353,8 +382,9 @@ export class MuxSession implements FrameReceiver, StreamHost {
     if (this.closed) return;
     this.closed = true;
     if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    this.lifetime?.stop();
     const err = error ?? new XtmpError(Code.UNAVAILABLE, "session closed");
-    for (const s of [...this.streams.values(), ...this.waiting.splice(0)]) s.abort(err);
+    for (const s of [...this.streams.values(), ...this.waiting.drain()]) s.abort(err);
     this.streams.clear();
     this.blockedStreams.clear();
     for (const p of this.pingOutstanding.splice(0)) p.resolve(Number.NaN);
@@ -368,4 +398,8 @@ const pendingHeaders = new WeakMap<MuxStream, Uint8Array>();
 
 function protocol(message: string): never {
   throw new XtmpError(Code.INTERNAL, `protocol error: ${message}`);
+}
+
+function abuse(message: string): never {
+  throw new XtmpError(Code.RESOURCE_EXHAUSTED, `excessive load: ${message}`);
 }

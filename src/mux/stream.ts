@@ -2,8 +2,8 @@
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import { FrameFlags, FrameType } from "../wire/frame-types.js";
-import { concatBytes } from "../wire/bytes.js";
-import { encodeReset, encodeWindowUpdate } from "./control.js";
+import { DATA_FRAME_CHARGE, encodeReset, encodeWindowUpdate } from "./control.js";
+import { Fifo } from "./fifo.js";
 
 /** What a stream tells its user. Each callback runs synchronously while a frame is processed. */
 export interface StreamHandler {
@@ -35,6 +35,8 @@ export interface StreamHost {
   blocked(stream: MuxStream): void;
   /** The stream is finished; forget it. */
   streamClosed(stream: MuxStream): void;
+  /** The stream's concurrency slot is free (closed and every `hold()` released). */
+  slotFreed(stream: MuxStream): void;
   /** Returns consumed bytes to the session window. */
   sessionConsumed(n: number): void;
 }
@@ -74,14 +76,20 @@ export class MuxStream {
   closed = false;
   /** The event handler. */
   handler: StreamHandler | undefined;
-  private pending: Pending[] = [];
+  /** Counted against the session's concurrency limit until the slot is freed (peer-opened streams). */
+  slotted = false;
+  private pending = new Fifo<Pending>();
   private unacked = 0;
-  private fragments: Uint8Array[] = [];
+  // reassembly of a fragmented message: one growing buffer (so a message's memory is its bytes,
+  // however many fragments it came in)
+  private reassembly: Uint8Array | undefined;
   // credit still owed for delivered messages, in order (their last fragment: earlier ones were
   // credited on arrival, since reassembly is bounded by the message size limit instead)
-  private owed: number[] = [];
+  private owed = new Fifo<number>();
   private fragBytes = 0;
   private wasBlocked = false;
+  // references keeping the concurrency slot busy: the stream itself until closed, plus `hold()`s
+  private holds = 1;
 
   constructor(
     private readonly host: StreamHost,
@@ -104,13 +112,32 @@ export class MuxStream {
     else this.pending.push({ kind: Item.DATA, data: block, off: -1, flags: 0 }); // off -1 marks a HEADERS item
   }
 
+  /** Whether queued items wait for flow-control credit (the sender should wait for onDrain). */
+  get backlogged(): boolean {
+    return this.pending.length > 0;
+  }
+
   /** Queues a message (`flags`: COMPRESSED, SIGNED); returns false when it could not all be sent yet (wait for onDrain). */
   sendMessage(data: Uint8Array, flags: number): boolean {
     if (this.closed || this.localEnded) return true;
     this.pending.push({ kind: Item.DATA, data, off: 0, flags: flags & MESSAGE_FLAGS });
     this.pendingBytes += data.length;
     this.flush();
-    return this.pendingBytes === 0;
+    return this.pending.length === 0;
+  }
+
+  /**
+   * Keeps the stream's concurrency slot busy after the stream closes, until `release()`: a server
+   * holds it while the handler runs, so a peer that resets streams cannot start more handlers than
+   * the concurrency limit allows.
+   */
+  hold(): void {
+    this.holds++;
+  }
+
+  /** Releases a `hold()`. */
+  release(): void {
+    if (this.holds > 0 && --this.holds === 0) this.host.slotFreed(this);
   }
 
   /** Half-closes our side after everything queued. */
@@ -153,12 +180,11 @@ export class MuxStream {
     }
   }
 
-  /** Sends what the windows allow. */
+  /** Sends what the windows allow. Every DATA frame costs its payload plus DATA_FRAME_CHARGE of credit. */
   flush(): void {
     if (this.id === 0 || this.closed) return;
     const host = this.host;
-    while (this.pending.length > 0) {
-      const item = this.pending[0] as Pending;
+    for (let item = this.pending.peek(); item !== undefined; item = this.pending.peek()) {
       if (item.off === -1) {
         host.sendFrame(FrameType.HEADERS, 0, this.id, item.data);
       } else if (item.kind === Item.TRAILERS) {
@@ -166,22 +192,22 @@ export class MuxStream {
         this.pending.shift();
         this.finish();
         return;
-      } else if (item.kind === Item.END) {
-        host.sendFrame(FrameType.DATA, FrameFlags.END_STREAM, this.id, EMPTY);
       } else {
         const len = item.data.length;
         do {
-          const n = Math.min(len - item.off, host.maxFramePayload, this.sendWindow, host.sessionSendWindow);
-          if (n <= 0 && len > 0) {
+          const credit = Math.min(this.sendWindow, host.sessionSendWindow) - DATA_FRAME_CHARGE;
+          if (credit < 0 || (credit === 0 && len > item.off)) {
             this.wasBlocked = true;
             host.blocked(this);
             return;
           }
-          const last = item.off + n === len;
-          host.sendFrame(FrameType.DATA, item.flags | (last ? FrameFlags.END_MESSAGE : 0), this.id, item.data.subarray(item.off, item.off + n));
+          const n = Math.min(len - item.off, host.maxFramePayload, credit);
+          const end = item.off + n === len;
+          const flags = item.kind === Item.END ? FrameFlags.END_STREAM : item.flags | (end ? FrameFlags.END_MESSAGE : 0);
+          host.sendFrame(FrameType.DATA, flags, this.id, n === len ? item.data : item.data.subarray(item.off, item.off + n));
           item.off += n;
-          this.sendWindow -= n;
-          host.sessionSendWindow -= n;
+          this.sendWindow -= n + DATA_FRAME_CHARGE;
+          host.sessionSendWindow -= n + DATA_FRAME_CHARGE;
           this.pendingBytes -= n;
         } while (item.off < len);
       }
@@ -194,29 +220,27 @@ export class MuxStream {
     }
   }
 
-  /** Handles an incoming DATA frame (windows already checked by the session). */
+  /** Handles an incoming DATA frame (windows already checked and charged by the session). */
   onData(flags: number, payload: Uint8Array): void {
-    this.recvWindow -= payload.length;
+    const charge = payload.length + DATA_FRAME_CHARGE;
+    this.recvWindow -= charge;
     if (this.remoteEnded) throw new XtmpError(Code.INTERNAL, "protocol error: DATA after END_STREAM");
     if (this.fragBytes + payload.length > this.host.maxRecvMessage) {
-      this.host.sessionConsumed(payload.length);
+      this.host.sessionConsumed(charge);
       const msg = `message larger than the limit of ${this.host.maxRecvMessage} bytes`;
       this.reset(Code.RESOURCE_EXHAUSTED, msg);
       this.handler?.onReset(new XtmpError(Code.RESOURCE_EXHAUSTED, msg));
       return;
     }
-    if (payload.length > 0 || flags & FrameFlags.END_MESSAGE) {
-      this.fragments.push(payload.slice());
-      this.fragBytes += payload.length;
-    }
-    if (!(flags & FrameFlags.END_MESSAGE)) {
-      this.credit(payload.length);
-    } else {
-      this.owed.push(payload.length);
-      const msg = this.fragments.length === 1 ? (this.fragments[0] as Uint8Array) : concatBytes(this.fragments, this.fragBytes);
-      this.fragments = [];
+    if (flags & FrameFlags.END_MESSAGE) {
+      const msg = this.fragBytes === 0 ? (payload.length === 0 ? EMPTY : payload.slice()) : this.append(payload).subarray(0, this.fragBytes);
+      this.reassembly = undefined;
       this.fragBytes = 0;
+      this.owed.push(charge);
       this.handler?.onMessage(msg, flags & MESSAGE_FLAGS);
+    } else {
+      if (payload.length > 0) this.append(payload);
+      this.credit(charge); // reassembly is bounded by the message limit, not the window
     }
     if (flags & FrameFlags.END_STREAM) {
       if (this.fragBytes > 0) throw new XtmpError(Code.INTERNAL, "protocol error: END_STREAM inside a message");
@@ -224,6 +248,20 @@ export class MuxStream {
       if (!this.closed) this.handler?.onEnd();
       if (this.localEnded && this.pending.length === 0) this.finish();
     }
+  }
+
+  // copies a fragment into the reassembly buffer, growing it geometrically up to the message limit
+  private append(payload: Uint8Array): Uint8Array {
+    const need = this.fragBytes + payload.length;
+    let buf = this.reassembly;
+    if (!buf || buf.length < need) {
+      const grown = new Uint8Array(Math.min(this.host.maxRecvMessage, Math.max(need, 2 * (buf?.length ?? 0), 16384)));
+      if (buf) grown.set(buf.subarray(0, this.fragBytes));
+      buf = this.reassembly = grown;
+    }
+    buf.set(payload, this.fragBytes);
+    this.fragBytes = need;
+    return buf;
   }
 
   /** Handles HEADERS. */
@@ -249,14 +287,14 @@ export class MuxStream {
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
-    let owed = 0;
-    for (const n of this.owed) owed += n;
-    this.owed = [];
+    const owed = this.owed.sum((n) => n);
+    this.owed = new Fifo<number>();
     if (owed > 0) this.host.sessionConsumed(owed);
-    this.pending = [];
+    this.pending = new Fifo<Pending>();
     this.pendingBytes = 0;
-    this.fragments = [];
+    this.reassembly = undefined;
     this.fragBytes = 0;
     this.host.streamClosed(this);
+    this.release();
   }
 }

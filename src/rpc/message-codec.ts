@@ -3,6 +3,7 @@ import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import { compressMessage, decompressMessage } from "./compression.js";
+import type { DecompressionBudget } from "./decompression-budget.js";
 import type { CompressionPolicy, DeepPartial, MessageCodec } from "./descriptor.js";
 
 // One writer for every message: encoding is synchronous, and a reused writer keeps its buffer, so
@@ -35,9 +36,12 @@ export function encodeMessage<T>(codec: MessageCodec<T>, message: unknown, compr
   return [compressMessage(bytes), true];
 }
 
-/** Decodes received bytes (decompressing first when flagged); errors are INTERNAL/RESOURCE_EXHAUSTED. */
-export function decodeMessage<T>(codec: MessageCodec<T>, bytes: Uint8Array, compressed: boolean, maxSize: number): T {
-  const raw = compressed ? decompressMessage(bytes, maxSize) : bytes;
+/**
+ * Decodes received bytes (decompressing first when flagged, within `maxSize` and the session's
+ * decompression `budget`); errors are INTERNAL/RESOURCE_EXHAUSTED.
+ */
+export function decodeMessage<T>(codec: MessageCodec<T>, bytes: Uint8Array, compressed: boolean, maxSize: number, budget?: DecompressionBudget): T {
+  const raw = compressed ? decompressMessage(bytes, maxSize, budget) : bytes;
   try {
     return codec.decode(raw);
   } catch (err) {

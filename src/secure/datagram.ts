@@ -1,4 +1,5 @@
 // Datagram protection: keys derived from the session, connection ids, explicit counters, replay window.
+import { MAX_DATAGRAM_PLAINTEXT } from "../wire/datagram.js";
 import type { CipherName, CryptoBackend } from "./crypto.js";
 import { CipherState } from "./noise/cipher-state.js";
 import { ReplayWindow } from "./replay-window.js";
@@ -7,13 +8,47 @@ import { ReplayWindow } from "./replay-window.js";
 export const CONN_ID_SIZE = 8;
 /** Datagram header: connection id and the 64-bit counter. */
 export const DATAGRAM_HEADER = CONN_ID_SIZE + 8;
+/** AEAD tag length. */
+const TAG_SIZE = 16;
+/**
+ * Counters are below 2^48 (the u64 field's upper 16 bits are zero). A receiver drops any other
+ * datagram before decrypting it; a sender that has used counter 2^48-1 sends no more datagrams with
+ * these keys. 2^48 is exact in a JS number and far below Noise's reserved nonce 2^64-1.
+ */
+export const DATAGRAM_COUNTER_LIMIT = 2 ** 48;
+/** Largest datagram a receiver opens: header, the largest plaintext, tag. Longer ones are malformed. */
+export const MAX_DATAGRAM_SIZE = DATAGRAM_HEADER + MAX_DATAGRAM_PLAINTEXT + TAG_SIZE;
+
+/** Why a datagram was dropped before any plaintext was seen. */
+export type DatagramDropReason = "malformed" | "unknownConnId" | "badCounter" | "authFailed" | "replay";
+
+/** The outcome of opening a datagram. */
+export type OpenedDatagram =
+  | {
+      ok: true;
+      /** The authenticated plaintext (a fresh buffer). */
+      plaintext: Uint8Array;
+      /** Its counter. */
+      counter: number;
+      /** True when no datagram with a higher counter was accepted before it. */
+      newest: boolean;
+    }
+  | { ok: false; reason: DatagramDropReason };
+
+/** Reads the counter of a datagram at least DATAGRAM_HEADER long; -1 when it is not below 2^48. */
+export function datagramCounter(datagram: Uint8Array): number {
+  const v = new DataView(datagram.buffer, datagram.byteOffset + CONN_ID_SIZE, 8);
+  const hi = v.getUint32(0);
+  if (hi >= DATAGRAM_COUNTER_LIMIT / 2 ** 32) return -1;
+  return hi * 2 ** 32 + v.getUint32(4);
+}
 
 /** Both directions of a session's datagram path. Never shares keys with the TCP records. */
 export class DatagramKeys {
   private readonly send: CipherState;
   private readonly recv: CipherState;
   private readonly window = new ReplayWindow();
-  private counter = 0;
+  private counter: number;
   /** Replays and too-old datagrams dropped so far. */
   replaysDropped = 0;
 
@@ -24,42 +59,51 @@ export class DatagramKeys {
     readonly connId: Uint8Array,
     sendKey: Uint8Array,
     recvKey: Uint8Array,
+    /** The first counter to send (0; tests of the counter limit start near it). */
+    firstCounter = 0,
   ) {
     this.send = new CipherState(crypto, cipher, sendKey);
     this.recv = new CipherState(crypto, cipher, recvKey);
+    this.counter = firstCounter;
   }
 
-  /** Protects a plaintext as one datagram: conn id ‖ counter ‖ AEAD(ad = header). */
-  seal(plaintext: Uint8Array): Uint8Array {
+  /** True once every counter below DATAGRAM_COUNTER_LIMIT was used: `seal` returns null from then on. */
+  get exhausted(): boolean {
+    return this.counter >= DATAGRAM_COUNTER_LIMIT;
+  }
+
+  /** Protects a plaintext as one datagram: conn id ‖ counter ‖ AEAD(ad = header). Null once exhausted. */
+  seal(plaintext: Uint8Array): Uint8Array | null {
+    if (this.exhausted) return null;
     const n = this.counter++;
-    const header = new Uint8Array(DATAGRAM_HEADER);
-    header.set(this.connId);
-    new DataView(header.buffer).setBigUint64(CONN_ID_SIZE, BigInt(n));
+    const out = new Uint8Array(DATAGRAM_HEADER + plaintext.length + TAG_SIZE);
+    out.set(this.connId);
+    const v = new DataView(out.buffer);
+    v.setUint32(CONN_ID_SIZE, Math.floor(n / 2 ** 32));
+    v.setUint32(CONN_ID_SIZE + 4, n >>> 0);
     this.send.setNonce(n);
-    const ct = this.send.encryptWithAd(header, plaintext);
-    const out = new Uint8Array(DATAGRAM_HEADER + ct.length);
-    out.set(header);
-    out.set(ct, DATAGRAM_HEADER);
+    out.set(this.send.encryptWithAd(out.subarray(0, DATAGRAM_HEADER), plaintext), DATAGRAM_HEADER);
     return out;
   }
 
   /**
-   * Opens a datagram: authenticates first, then checks the replay window (so forged counters cannot
-   * move it). Returns null for a forgery, a replay or a too-old datagram.
+   * Opens a datagram: checks length, connection id and counter range, authenticates, and only then
+   * checks the replay window (so forged counters cannot move it). Never throws for any input.
    */
-  open(datagram: Uint8Array): Uint8Array | null {
-    if (datagram.length < DATAGRAM_HEADER + 16) return null;
-    const header = datagram.subarray(0, DATAGRAM_HEADER);
-    const n = Number(new DataView(datagram.buffer, datagram.byteOffset + CONN_ID_SIZE, 8).getBigUint64(0));
-    if (!Number.isSafeInteger(n)) return null;
+  open(datagram: Uint8Array): OpenedDatagram {
+    if (datagram.length < DATAGRAM_HEADER + TAG_SIZE || datagram.length > MAX_DATAGRAM_SIZE) return { ok: false, reason: "malformed" };
+    for (let i = 0; i < CONN_ID_SIZE; i++) if (datagram[i] !== this.connId[i]) return { ok: false, reason: "unknownConnId" };
+    const n = datagramCounter(datagram);
+    if (n < 0) return { ok: false, reason: "badCounter" };
     this.recv.setNonce(n);
-    const pt = this.recv.decryptWithAd(header, datagram.subarray(DATAGRAM_HEADER));
-    if (pt === null) return null;
+    const pt = this.recv.decryptWithAd(datagram.subarray(0, DATAGRAM_HEADER), datagram.subarray(DATAGRAM_HEADER));
+    if (pt === null) return { ok: false, reason: "authFailed" };
+    const newest = n > this.window.top;
     if (!this.window.check(n)) {
       this.replaysDropped++;
-      return null;
+      return { ok: false, reason: "replay" };
     }
-    return pt;
+    return { ok: true, plaintext: pt, counter: n, newest };
   }
 }
 

@@ -8,6 +8,7 @@ import type { AnyMethodDescriptor } from "../rpc/descriptor.js";
 import { encodeHeaderBlock } from "../rpc/header-block.js";
 import type { ServerInvoke } from "../rpc/interceptor.js";
 import { decodeMessage, encodeMessage, shouldCompress } from "../rpc/message-codec.js";
+import type { DecompressionBudget } from "../rpc/decompression-budget.js";
 import { Metadata } from "../rpc/metadata.js";
 import type { DatagramPeer } from "./datagrams.js";
 import { appendSignature, verifySigned, type MessageSigner } from "../rpc/message-signer.js";
@@ -17,6 +18,8 @@ import { FrameFlags } from "../wire/frame-types.js";
 export interface CallEnv {
   /** Largest request message (after decompression). */
   maxRecvMessage: number;
+  /** The session's decompression budget (shared by its calls); none = only the size limit applies. */
+  decompressionBudget?: DecompressionBudget | undefined;
   /** The peer negotiated zstd. */
   peerAcceptsZstd: boolean;
   /** Server-wide switch for response compression. */
@@ -69,6 +72,7 @@ export class ServerCall implements StreamHandler, ServerContext {
       () => undefined,
     );
     stream.setHandler(this);
+    stream.hold(); // the concurrency slot stays busy until the handler has finished
   }
 
   /** Fires when the client cancels, the deadline passes or the session closes. */
@@ -86,6 +90,17 @@ export class ServerCall implements StreamHandler, ServerContext {
 
   /** Runs the handler chain to completion; never throws. */
   async run(invoke: ServerInvoke): Promise<void> {
+    // frames that arrived with the OPEN (in the same read) are processed first: a stream the peer
+    // already reset never reaches the handler
+    await undefined;
+    try {
+      if (!this.finished) await this.serve(invoke);
+    } finally {
+      this.stream.release();
+    }
+  }
+
+  private async serve(invoke: ServerInvoke): Promise<void> {
     if (this.deadline !== undefined) {
       const ms = this.deadline - Date.now();
       if (ms <= 0) return this.finish(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded before the call started"));
@@ -98,7 +113,7 @@ export class ServerCall implements StreamHandler, ServerContext {
         const r = await out.next();
         if (r.done || this.finished) break;
         this.sendResponse(r.value);
-        if (this.stream.pendingBytes > 0 && !this.finished) await new Promise<void>((res) => (this.drainWaiter = res));
+        if (this.stream.backlogged && !this.finished) await new Promise<void>((res) => (this.drainWaiter = res));
       }
       this.finish(undefined);
     } catch (err) {
@@ -115,7 +130,7 @@ export class ServerCall implements StreamHandler, ServerContext {
         [bytes, this.requestSignature] = verifySigned(this.env.signer, (flags & FrameFlags.SIGNED) !== 0, "C", this.method, this.requestIndex++, bytes);
       }
       this.requestCompressed = (flags & FrameFlags.COMPRESSED) !== 0;
-      return decodeMessage(this.desc.requestType, bytes, this.requestCompressed, this.env.maxRecvMessage);
+      return decodeMessage(this.desc.requestType, bytes, this.requestCompressed, this.env.maxRecvMessage, this.env.decompressionBudget);
     });
   }
 

@@ -1,7 +1,7 @@
 // Server: registers services, accepts encrypted XTMP connections over TCP, dispatches calls, shuts down.
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
-import { MuxSession } from "../mux/session.js";
+import { MuxSession, DEFAULT_MUX_LIMITS } from "../mux/session.js";
 import type { MuxStream } from "../mux/stream.js";
 import { decodeTimeout } from "../rpc/deadline.js";
 import type { AnyMethodDescriptor, ServiceDescriptor } from "../rpc/descriptor.js";
@@ -20,6 +20,8 @@ import { ServerDatagrams } from "./datagrams.js";
 import { createMessageSigner } from "../secure/message-signing.js";
 import { nodeCrypto } from "../secure/crypto-node.js";
 import { adaptHandler } from "./handlers.js";
+import { DecompressionBudget, DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND } from "../rpc/decompression-budget.js";
+import { FailureReporter, type FailureSite } from "./reporter.js";
 
 /** Server options: the secure-session options plus RPC limits and hooks. */
 export interface ServerOptions extends ServerSessionOptions {
@@ -33,10 +35,28 @@ export interface ServerOptions extends ServerSessionOptions {
   keepaliveMs?: number;
   /** Compress responses per the methods' policies when the client supports zstd (default true). */
   compression?: boolean;
-  /** Handler errors that are not XtmpErrors (sent to clients as UNKNOWN without details). */
+  /** Handler errors that are not XtmpErrors (sent to clients as UNKNOWN without details). Exceptions it throws are counted, never propagated. */
   onError?: (error: unknown, method: string) => void;
+  /** Exceptions that are nobody's protocol error (bugs): counted in `stats.unexpectedErrors` and passed here. */
+  onUnexpectedError?: (error: unknown, site: FailureSite) => void;
   /** Bind UDP beside each TCP listener (same port) for DATAGRAM methods (default true). */
   datagram?: boolean;
+  /** Open connections (in handshake or established) beyond which new ones are closed at once (default 10,000). */
+  maxConnections?: number;
+  /** Calls served at once across all connections; more are refused with RESOURCE_EXHAUSTED (default 20,000). */
+  maxConcurrentCalls?: number;
+  /** Close a connection that has had no call for this long (default 300,000 ms; 0 = never). */
+  idleTimeoutMs?: number;
+  /** GOAWAY a connection after it has lived this long (default 0 = never)... */
+  maxConnectionAgeMs?: number;
+  /** ...and close it this long after that GOAWAY if calls are still open (default 30,000 ms). */
+  maxConnectionAgeGraceMs?: number;
+  /** PINGs plus SETTINGS a peer may send per second (burst 4x); more closes its session (default 50). */
+  maxControlFramesPerSecond?: number;
+  /** Streams a peer may reset (or have refused) per second (burst 5x); more closes its session (default 200). */
+  maxResetsPerSecond?: number;
+  /** Decompressed bytes per second a session's requests may cost beyond 8x their compressed size (default 64 MiB; more fail RESOURCE_EXHAUSTED). */
+  maxDecompressedBytesPerSecond?: number;
 }
 
 /** Counters for tests and metrics. */
@@ -47,8 +67,22 @@ export interface ServerStats {
   activeCalls: number;
   /** Handshakes that failed. */
   failedHandshakes: number;
+  /** Connections closed at once because `maxConnections` were open. */
+  refusedConnections: number;
+  /** Calls refused because `maxConcurrentCalls` were being served. */
+  refusedCalls: number;
+  /** Sessions that ended, by gRPC status name of the reason (`OK` for orderly closes, e.g. idle timeout). */
+  sessionsClosed: Readonly<Record<string, number>>;
+  /** Unexpected exceptions (bugs) caught, by where they were caught. */
+  unexpectedErrors: Readonly<Partial<Record<FailureSite, number>>>;
+  /** Exceptions thrown by the application's hooks (onError, onUnexpectedError). */
+  hookErrors: number;
+  /** Compressed messages refused because their session's decompression budget was spent. */
+  decompressionRefusals: number;
   /** Why UDP could not be bound beside a TCP listener (DATAGRAM methods then use TCP there). */
   datagramErrors: readonly string[];
+  /** The UDP endpoints' counters (received, accepted, dropped by reason, challenges, errors), one per listener. */
+  datagrams: ReadonlyArray<ServerDatagrams["stats"]>;
 }
 
 interface Route {
@@ -59,6 +93,7 @@ interface Route {
 interface Connection {
   duplex: TcpDuplex | WsDuplex;
   mux?: MuxSession;
+  budget?: DecompressionBudget;
 }
 
 /** An XTMP-RPC server. Create with `createServer`. */
@@ -69,11 +104,18 @@ export class Server {
   private listeners: TcpListener[] = [];
   private calls = 0;
   private failed = 0;
+  private refusedConnections = 0;
+  private refusedCalls = 0;
+  private readonly sessionsClosed: Record<string, number> = {};
+  private readonly reporter: FailureReporter;
+  private closedRefusals = 0;
+  private readonly udpEndpoints: ServerDatagrams[] = [];
   private shuttingDown = false;
   private readonly datagramErrors: string[] = [];
 
   constructor(private readonly opts: ServerOptions) {
     if (!opts.insecure && !opts.identity) throw new XtmpError(Code.INVALID_ARGUMENT, "createServer: an identity is required (or insecure: true)");
+    this.reporter = new FailureReporter(opts.onUnexpectedError);
   }
 
   /**
@@ -95,7 +137,19 @@ export class Server {
 
   /** Counters. */
   get stats(): ServerStats {
-    return { connections: this.connections.size, activeCalls: this.calls, failedHandshakes: this.failed, datagramErrors: this.datagramErrors };
+    return {
+      connections: this.connections.size,
+      activeCalls: this.calls,
+      failedHandshakes: this.failed,
+      refusedConnections: this.refusedConnections,
+      refusedCalls: this.refusedCalls,
+      sessionsClosed: { ...this.sessionsClosed },
+      unexpectedErrors: { ...this.reporter.counts },
+      hookErrors: this.reporter.hookErrors,
+      decompressionRefusals: [...this.connections].reduce((n, c) => n + (c.budget?.refusedMessages ?? 0), this.closedRefusals),
+      datagramErrors: this.datagramErrors,
+      datagrams: this.udpEndpoints.map((u) => u.stats),
+    };
   }
 
   /**
@@ -110,9 +164,10 @@ export class Server {
     const l = scheme === "ws" ? await listenWebSocket(host, port, path, onConnection) : await listenTcp(host, port, onConnection);
     this.listeners.push(l);
     if (scheme === "xtmp" && this.opts.datagram !== false) {
-      const bound = await ServerDatagrams.bind(l.host, l.port);
+      const bound = await ServerDatagrams.bind(l.host, l.port, { onUnexpectedError: (e) => this.reporter.report(e, "datagram") });
       if (bound instanceof ServerDatagrams) {
         udp.endpoint = bound;
+        this.udpEndpoints.push(bound);
         this.listeners.push({ host: l.host, port: l.port, close: () => (bound.close(), Promise.resolve()) });
       } else {
         this.datagramErrors.push(bound.message);
@@ -136,6 +191,11 @@ export class Server {
       duplex.destroy();
       return;
     }
+    if (this.connections.size >= (this.opts.maxConnections ?? 10_000)) {
+      this.refusedConnections++;
+      duplex.destroy();
+      return;
+    }
     const conn: Connection = { duplex };
     this.connections.add(conn);
     acceptSession(duplex, this.opts).then(
@@ -154,19 +214,32 @@ export class Server {
       datagram,
       signer: createMessageSigner(this.opts.crypto ?? nodeCrypto, this.opts.identity, session.info.peerIdentity, session.info.handshakeHash),
       maxRecvMessage: this.opts.maxRecvMessage ?? 4 << 20,
+      decompressionBudget: new DecompressionBudget({ bytesPerSecond: this.opts.maxDecompressedBytesPerSecond ?? DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND }), // per session: shared by its calls
       peerAcceptsZstd: (session.info.features & Feature.ZSTD) !== 0,
       compression: this.opts.compression !== false,
       peerIdentity: session.info.peerIdentity,
-      onError: (err: unknown, m: AnyMethodDescriptor) => this.opts.onError?.(err, m.path),
+      onError: (err: unknown, m: AnyMethodDescriptor) => this.reporter.callHook(() => this.opts.onError?.(err, m.path)),
       onDone: () => this.calls--,
     };
+    conn.budget = env.decompressionBudget;
     conn.mux = new MuxSession(session, {
       isClient: false,
       settings: { maxConcurrentStreams: this.opts.maxConcurrentStreams ?? 1000 },
       maxRecvMessage: env.maxRecvMessage,
       keepaliveMs: this.opts.keepaliveMs ?? 60_000,
+      limits: {
+        idleTimeoutMs: this.opts.idleTimeoutMs ?? DEFAULT_MUX_LIMITS.idleTimeoutMs,
+        maxAgeMs: this.opts.maxConnectionAgeMs ?? DEFAULT_MUX_LIMITS.maxAgeMs,
+        maxAgeGraceMs: this.opts.maxConnectionAgeGraceMs ?? DEFAULT_MUX_LIMITS.maxAgeGraceMs,
+        controlFramesPerSecond: this.opts.maxControlFramesPerSecond ?? DEFAULT_MUX_LIMITS.controlFramesPerSecond,
+        resetsPerSecond: this.opts.maxResetsPerSecond ?? DEFAULT_MUX_LIMITS.resetsPerSecond,
+      },
+      onUnexpectedError: (err) => this.reporter.report(err, "frame"),
       onStream: (stream, headers) => this.dispatch(stream, headers, env),
-      onClose: () => {
+      onClose: (error) => {
+        const why = error ? Code[error.code] : "OK";
+        this.sessionsClosed[why] = (this.sessionsClosed[why] ?? 0) + 1;
+        this.closedRefusals += env.decompressionBudget.refusedMessages;
         this.connections.delete(conn);
         if (keys) udp?.unregister(keys);
       },
@@ -179,7 +252,13 @@ export class Server {
     try {
       headers = decodeHeaderBlock(block);
     } catch (err) {
+      if (!(err instanceof XtmpError)) this.reporter.report(err, "dispatch");
       stream.reset(Code.INTERNAL, XtmpError.from(err, Code.INTERNAL).rawMessage);
+      return;
+    }
+    if (this.calls >= (this.opts.maxConcurrentCalls ?? 20_000)) {
+      this.refusedCalls++;
+      stream.reset(Code.RESOURCE_EXHAUSTED, "the server is serving too many calls");
       return;
     }
     const path = pseudoText(headers, ":path") ?? "";

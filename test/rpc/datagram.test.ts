@@ -5,9 +5,12 @@ import { BpciServiceDefinition } from "../../generated/bpci/v1/bpci_xtmp.js";
 import { bpciDemoImpl } from "../../services/bpci-demo.js";
 import { TestServiceDefinition } from "../../generated/grpc/testing/test_xtmp.js";
 import { testServiceImpl } from "../../services/test-service.js";
-import { Code, createChannel, createClient, createServer, generateIdentity, XtmpError, type Channel, type DatagramCallStats } from "../../src/index.js";
+import { Code, createChannel, createClient, createServer, generateIdentity, nobleCrypto, nodeCrypto, XtmpError, type Channel, type CipherName, type DatagramCallStats } from "../../src/index.js";
 import { conformance } from "./conformance.js";
 import { until } from "../helpers/calls.js";
+import { readFileSync } from "node:fs";
+import { DatagramKeys, deriveDatagramKeys } from "../../src/secure/datagram.js";
+import { decodeDatagram } from "../../src/wire/datagram.js";
 
 
 /** A bounded in-test UDP relay on loopback that drops, duplicates and reorders server->client datagrams. */
@@ -192,15 +195,17 @@ describe("DATAGRAM methods over UDP", function () {
     }
   });
 
-  it("keeps the UDP path when the client's source port changes (connection id + re-probe)", async () => {
+  it("keeps the UDP path when the client's source port changes (connection id + re-probe + path validation)", async () => {
     const r = await relay(port, { drop: 0, duplicate: 0, reorder: 0, seed: 1 });
     try {
       const ch = open(port, { datagramAddress: `127.0.0.1:${r.port}` });
       await ch.connect();
       expect(await until(() => ch.datagramPath === "udp")).to.equal(true);
       await r.rebind();
+      const before = ch.datagramCounters.received;
       ch.probeDatagram();
-      await new Promise((res) => setTimeout(res, 100));
+      // the new port is validated first: PATH_CHALLENGE, then PROBE_ACK once answered from there
+      expect(await until(() => ch.datagramCounters.received >= before + 2)).to.equal(true);
       const stats: DatagramCallStats = { udp: false, received: 0, lost: 0, reordered: 0 };
       let n = 0;
       for await (const _ of createClient(BpciServiceDefinition, ch).priceTicks({ symbols: ["D"] }, { datagramStats: stats })) n++;
@@ -210,4 +215,43 @@ describe("DATAGRAM methods over UDP", function () {
       r.close();
     }
   });
+});
+
+describe("datagram vectors (test/vectors/xtmp/datagrams.json)", () => {
+  interface Case { direction: "c2s" | "s2c"; counter: string; plaintext: string; datagram: string; expect: "valid" | "drop"; reason?: string }
+  const v = JSON.parse(readFileSync(new URL("../vectors/xtmp/datagrams.json", import.meta.url), "utf8")) as {
+    exporter: string;
+    handshake_hash: string;
+    client_to_server_key: string;
+    server_to_client_key: string;
+    connection_id: string;
+    ciphers: Record<CipherName, Case[]>;
+  };
+  const hex = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
+  const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+  for (const [backendName, backend] of [["node", nodeCrypto], ["noble", nobleCrypto]] as const) {
+    for (const cipher of Object.keys(v.ciphers) as CipherName[]) {
+      it(`${backendName} ${cipher}: derives the keys, seals byte-exactly, opens or drops each case`, () => {
+        const derived = { client: deriveDatagramKeys(backend, hex(v.exporter), hex(v.handshake_hash), cipher, true), server: deriveDatagramKeys(backend, hex(v.exporter), hex(v.handshake_hash), cipher, false) };
+        expect(toHex(derived.client.connId)).to.equal(v.connection_id);
+        const [c2s, s2c, id] = [hex(v.client_to_server_key), hex(v.server_to_client_key), hex(v.connection_id)];
+        for (const c of v.ciphers[cipher]) {
+          const n = Number(c.counter);
+          const [sendKey, recvKey] = c.direction === "c2s" ? [c2s, s2c] : [s2c, c2s];
+          const receiver = new DatagramKeys(backend, cipher, id, recvKey, sendKey);
+          const opened = receiver.open(hex(c.datagram));
+          if (c.expect === "drop") {
+            expect(opened, `counter ${c.counter}`).to.deep.equal({ ok: false, reason: c.reason });
+            continue;
+          }
+          expect(toHex(new DatagramKeys(backend, cipher, id, sendKey, recvKey, n).seal(hex(c.plaintext)) as Uint8Array), `seal ${c.counter}`).to.equal(c.datagram);
+          expect(opened.ok && toHex(opened.plaintext), `open ${c.counter}`).to.equal(c.plaintext);
+          expect(() => decodeDatagram(hex(c.plaintext))).not.to.throw();
+          // the derived keys of the receiving side open it too
+          const viaDerived = (c.direction === "c2s" ? derived.server : derived.client).open(hex(c.datagram));
+          expect(viaDerived.ok, `derived ${c.counter}`).to.equal(true);
+        }
+      });
+    }
+  }
 });

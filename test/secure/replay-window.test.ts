@@ -21,6 +21,19 @@ describe("replay window", () => {
     expect(w.check(-1)).to.equal(false);
   });
 
+  it("handles counters up to 2^48-1 (the datagram range) exactly, and refuses unsafe integers", () => {
+    const w = new ReplayWindow();
+    const top = 2 ** 48 - 1;
+    expect(w.check(3)).to.equal(true);
+    expect(w.check(top - 1)).to.equal(true); // a jump far beyond the window clears it
+    expect(w.check(3)).to.equal(false); // now too old
+    expect(w.check(top)).to.equal(true);
+    expect(w.check(top - 1)).to.equal(false);
+    expect(w.check(top - 2)).to.equal(true);
+    expect(w.top).to.equal(top);
+    for (const bad of [2 ** 53, Number.MAX_SAFE_INTEGER + 2, 1.5, Number.NaN, Infinity]) expect(w.check(bad), String(bad)).to.equal(false);
+  });
+
   it("matches a set-based model for random counter sequences", () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 100_000 })), { maxLength: 400 }), (counters) => {
