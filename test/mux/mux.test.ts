@@ -80,6 +80,28 @@ describe("mux", function () {
     expect(rec.events).to.include("drain");
   });
 
+  it("empty messages cost credit: a receiver that stops consuming holds at most window/256 of them", async () => {
+    const { client, opened } = pair({ settings: { initialStreamWindow: 65536, sessionWindow: 1 << 20 } });
+    await tick();
+    const rec = recorder();
+    const s = client.openStream(new Uint8Array(), rec.handler);
+    let accepted = 0;
+    for (let i = 0; i < 10_000; i++) if (s.sendMessage(new Uint8Array(0), 0)) accepted++;
+    await tick();
+    expect(opened[0]?.rec.messages.length).to.equal(65536 / 256);
+    expect(accepted).to.equal(65536 / 256);
+    expect(s.backlogged).to.equal(true);
+    // consuming returns the credit and the rest flows
+    for (let round = 0; round < 200 && (opened[0]?.rec.messages.length ?? 0) < 10_000; round++) {
+      const st = opened[0]?.stream as MuxStream;
+      const have = opened[0]?.rec.messages.length ?? 0;
+      for (let k = 0; k < have; k++) st.messageConsumed();
+      await tick();
+    }
+    expect(opened[0]?.rec.messages.length).to.equal(10_000);
+    expect(s.backlogged).to.equal(false);
+  });
+
   it("streams past MAX_CONCURRENT_STREAMS wait on the client; a peer that ignores the limit is refused", async () => {
     const { client, server, opened, a } = pair({ settings: { maxConcurrentStreams: 2 } });
     await tick(); // SETTINGS exchanged
@@ -152,9 +174,11 @@ describe("mux", function () {
           { maxLength: 25 },
         ),
         async (frames) => {
-          const { b, serverClosed } = pair();
+          const unexpected: unknown[] = [];
+          const { b, serverClosed } = pair({ onUnexpectedError: (e) => unexpected.push(e) });
           for (const f of frames) b.inject(f);
           await tick();
+          expect(unexpected, "a frame made the session throw something other than a protocol error").to.deep.equal([]);
           const state = serverClosed();
           if (state !== "open") {
             expect(state).to.be.instanceOf(XtmpError);
