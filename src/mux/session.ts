@@ -85,6 +85,11 @@ export class MuxSession implements FrameReceiver, StreamHost {
     return this.duplex.maxFramePayload;
   }
 
+  /** The transport holds too many unsent bytes (a peer that does not read): DATA waits. */
+  get writeBlocked(): boolean {
+    return this.duplex.writeBlocked === true;
+  }
+
   /** Counters. */
   get stats(): MuxStats {
     return { activeStreams: this.streams.size, queuedStreams: this.waiting.length, streamsOpened: this.opened, busySlots: this.busy };
@@ -223,6 +228,10 @@ export class MuxSession implements FrameReceiver, StreamHost {
 
   onClose(error?: XtmpError): void {
     this.teardown(error);
+  }
+
+  onWritable(): void {
+    this.unblock();
   }
 
   private dispatch(f: Frame): void {

@@ -27,6 +27,8 @@ export interface StreamHost {
   readonly maxFramePayload: number;
   /** Session-level send credit. */
   sessionSendWindow: number;
+  /** The transport holds too many unsent bytes: send no DATA until the session says it is writable. */
+  readonly writeBlocked: boolean;
   /** Largest message accepted from the peer. */
   readonly maxRecvMessage: number;
   /** Sends a frame on this stream. */
@@ -196,7 +198,7 @@ export class MuxStream {
         const len = item.data.length;
         do {
           const credit = Math.min(this.sendWindow, host.sessionSendWindow) - DATA_FRAME_CHARGE;
-          if (credit < 0 || (credit === 0 && len > item.off)) {
+          if (credit < 0 || (credit === 0 && len > item.off) || host.writeBlocked) {
             this.wasBlocked = true;
             host.blocked(this);
             return;

@@ -27,6 +27,11 @@ export interface SessionOptions {
   kem?: Kem;
   /** Feature bits we offer (client) or support (server); see wire Feature. */
   features?: number;
+  // write backpressure of the record layer (see RecordSessionOptions)
+  /** Unsent bytes a session may hold before it stops reading from the peer (default 4 MiB). */
+  maxOutboundBuffer?: number;
+  /** Milliseconds a peer may leave those bytes unread before the session is closed with TIMEOUT (default 30,000; 0 = never). */
+  writeStallTimeoutMs?: number;
 }
 
 /** Client-only options. */

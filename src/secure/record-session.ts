@@ -7,7 +7,9 @@ import { frameHeaderSize, parseFrame, writeFrame, type Frame } from "../wire/fra
 import { CloseCode, FrameType } from "../wire/frame-types.js";
 import { LENGTH_PREFIX, readLength, writeLength } from "../wire/record.js";
 import { readVarint, varintSize, writeVarint } from "../wire/varint.js";
+import { closeCodeOf, statusOfClose } from "./close-codes.js";
 import type { RecordProtector } from "./protector.js";
+import { giveBuffer, takeBuffer } from "./record-pool.js";
 
 /** When a sender switches to a new key (whichever limit is reached first). */
 export interface RekeyPolicy {
@@ -31,42 +33,29 @@ export interface RecordSessionOptions {
   padding?: number;
   /** Clock (ms), replaceable in tests. */
   now?: () => number;
+  /**
+   * Bytes the duplex may hold unsent (default 4 MiB). Above it we stop processing what the peer
+   * sends, buffer at most as many received bytes, then stop reading: a peer that does not read our
+   * replies is not read either, and stalls on its own TCP window.
+   */
+  maxOutboundBuffer?: number;
+  /**
+   * Milliseconds the peer may leave us stopped that way without reading a byte before the session
+   * is closed with TIMEOUT (default 30,000; 0 = never).
+   */
+  writeStallTimeoutMs?: number;
 }
+
+/** Default `maxOutboundBuffer`. */
+export const DEFAULT_MAX_OUTBOUND_BUFFER = 4 << 20;
+/** Default `writeStallTimeoutMs`. */
+export const DEFAULT_WRITE_STALL_TIMEOUT_MS = 30_000;
 
 // a KEY_UPDATE frame: type, flags, stream 0, length 0
 const KEY_UPDATE_SIZE = 4;
 // the largest frame header: type, flags, 5-byte stream id, 5-byte length
 const MAX_FRAME_HEADER = 12;
 const MAX_CLOSE_REASON = 256;
-
-const CLOSE_TO_CODE: Record<number, Code> = {
-  [CloseCode.PROTOCOL_ERROR]: Code.INTERNAL,
-  [CloseCode.INTERNAL_ERROR]: Code.INTERNAL,
-  [CloseCode.FLOW_CONTROL_ERROR]: Code.INTERNAL,
-  [CloseCode.SIZE_ERROR]: Code.RESOURCE_EXHAUSTED,
-  [CloseCode.TIMEOUT]: Code.UNAVAILABLE,
-  [CloseCode.GOING_AWAY]: Code.UNAVAILABLE,
-  [CloseCode.AUTH_FAILED]: Code.UNAUTHENTICATED,
-};
-
-function closeCodeOf(err: XtmpError | undefined): CloseCode {
-  if (!err) return CloseCode.NO_ERROR;
-  switch (err.code) {
-    case Code.UNAUTHENTICATED:
-      return CloseCode.AUTH_FAILED;
-    case Code.RESOURCE_EXHAUSTED:
-      return CloseCode.SIZE_ERROR;
-    case Code.UNAVAILABLE:
-      return CloseCode.GOING_AWAY;
-    case Code.DEADLINE_EXCEEDED:
-      return CloseCode.TIMEOUT;
-    case Code.INTERNAL:
-    case Code.DATA_LOSS:
-      return CloseCode.PROTOCOL_ERROR;
-    default:
-      return CloseCode.INTERNAL_ERROR;
-  }
-}
 
 /** Counters a session exposes (for tests, metrics and the demo's bytes-on-the-wire figure). */
 export interface RecordStats {
@@ -82,6 +71,14 @@ export interface RecordStats {
   rekeysSent: number;
   /** Key updates received. */
   rekeysReceived: number;
+  /** Bytes the duplex held unsent after the latest write (0 for in-memory duplexes). */
+  outboundBuffered: number;
+  /** The most the duplex held unsent after any write. */
+  peakOutboundBuffered: number;
+  /** Times processing stopped because the peer did not take our bytes (over `maxOutboundBuffer`). */
+  readPauses: number;
+  /** 1 when the session was closed because the peer stayed stalled past `writeStallTimeoutMs`. */
+  writeStallCloses: number;
 }
 
 /** A FrameDuplex over a ByteDuplex: frames sent in one event-loop turn go out as few records in one write. */
@@ -89,17 +86,20 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   /** Largest frame payload the peer accepts. */
   readonly maxFramePayload: number;
   /** Counters. */
-  readonly stats: RecordStats = { recordsSent: 0, recordsReceived: 0, bytesSent: 0, bytesReceived: 0, rekeysSent: 0, rekeysReceived: 0 };
+  readonly stats: RecordStats = { recordsSent: 0, recordsReceived: 0, bytesSent: 0, bytesReceived: 0, rekeysSent: 0, rekeysReceived: 0,
+    outboundBuffered: 0, peakOutboundBuffered: 0, readPauses: 0, writeStallCloses: 0 };
   private receiver: FrameReceiver | undefined;
   private readonly queue = new ByteQueue();
   // plaintext of the record being filled; taken from a shared pool only while frames are pending,
   // so an idle session holds no record buffer
   private scratch: Uint8Array | undefined;
+  private scratchBuffer: Uint8Array | undefined; // the pooled buffer `scratch` views
   private used = 0;
   private out: Uint8Array[] = [];
   private outBytes = 0;
   private flushScheduled = false;
   private closed = false;
+  private closing = false;
   private closeError: XtmpError | undefined;
   private pendingEnd: XtmpError | undefined;
   private readonly now: () => number;
@@ -110,6 +110,17 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   private keyBytes = 0;
   private keySince: number;
   private readonly maxRecvBody: number;
+  private readonly maxOutbound: number;
+  private readonly stallMs: number;
+  // received records wait (the queue is not drained) while this is set
+  private holding = false;
+  // set while the duplex holds more than maxOutbound: records wait, the stall timer runs, and
+  // reading stops once maxOutbound received bytes wait too
+  private stallTimer: ReturnType<typeof setTimeout> | undefined;
+  private blocked = false;
+  private socketPaused = false;
+  private drainedMark = 0; // bytes the duplex had handed to the network when last checked
+  private readonly onStall = (): void => this.stalled();
   private readonly flushNow = (): void => {
     this.flushScheduled = false;
     this.flush();
@@ -128,6 +139,8 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     this.rekeyBytes = options.rekey?.bytes ?? 2 ** 30;
     this.rekeyInterval = options.rekey?.intervalMs ?? 3_600_000;
     this.keySince = this.now();
+    this.maxOutbound = options.maxOutboundBuffer ?? DEFAULT_MAX_OUTBOUND_BUFFER;
+    this.stallMs = options.writeStallTimeoutMs ?? DEFAULT_WRITE_STALL_TIMEOUT_MS;
     if (leftover && leftover.length > 0) this.queue.push(leftover);
     duplex.setReceiver(this);
   }
@@ -137,6 +150,16 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     return this.closed;
   }
 
+  /** Whether the peer does not take what we send (over `maxOutboundBuffer`): its records wait. */
+  get writeBlocked(): boolean {
+    return this.blocked;
+  }
+
+  /** Whether we stopped reading from the peer (write-blocked, and its waiting bytes reached the limit). */
+  get readPaused(): boolean {
+    return this.socketPaused;
+  }
+
   setReceiver(receiver: FrameReceiver): void {
     this.receiver = receiver;
     if (this.closed) {
@@ -144,7 +167,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
       return;
     }
     this.drain();
-    if (this.pendingEnd) this.shutdown(this.pendingEnd, false);
+    if (this.pendingEnd && !this.holding) this.shutdown(this.pendingEnd, false);
   }
 
   send(frame: Frame): void {
@@ -153,7 +176,10 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
       throw new RangeError(`frame payload of ${frame.payload.length} bytes exceeds ${this.maxFramePayload}`);
     }
     const size = frameHeaderSize(frame.streamId, frame.payload.length) + frame.payload.length;
-    this.scratch ??= takeBuffer(this.options.maxSendPlaintext);
+    if (!this.scratch) {
+      this.scratchBuffer = takeBuffer(this.options.maxSendPlaintext);
+      this.scratch = this.scratchBuffer.subarray(0, this.options.maxSendPlaintext);
+    }
     if (this.used + size > this.scratch.length - KEY_UPDATE_SIZE) this.sealRecord();
     this.used = writeFrame(this.scratch, this.used, frame);
     if (!this.flushScheduled) {
@@ -165,18 +191,85 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   /** Seals the pending record and writes every sealed record with one duplex write. */
   flush(): void {
     if (this.used > 0) this.sealRecord();
-    if (this.scratch) {
-      giveBuffer(this.scratch);
-      this.scratch = undefined;
+    if (this.scratchBuffer) {
+      giveBuffer(this.scratchBuffer);
+      this.scratch = this.scratchBuffer = undefined;
     }
-    if (this.out.length === 0 || this.closed) return;
-    const parts = this.out;
-    this.stats.bytesSent += this.outBytes;
-    this.out = [];
-    // small batches are cheaper to copy once than to gather; large ones go out without a copy
-    if (this.duplex.writev && this.outBytes > 4096) this.duplex.writev(parts);
-    else this.duplex.write(concatBytes(parts, this.outBytes));
-    this.outBytes = 0;
+    if (this.closed) return;
+    if (this.out.length > 0) {
+      const parts = this.out;
+      this.stats.bytesSent += this.outBytes;
+      this.out = [];
+      // small batches are cheaper to copy once than to gather; large ones go out without a copy
+      if (this.duplex.writev && this.outBytes > 4096) this.duplex.writev(parts);
+      else this.duplex.write(concatBytes(parts, this.outBytes));
+      this.outBytes = 0;
+    }
+    if (this.closing) return;
+    const buffered = this.duplex.bufferedAmount;
+    if (buffered !== undefined) this.noteBuffered(buffered);
+    else if (this.holding) this.resume();
+  }
+
+  /** Backpressure: above maxOutbound unsent bytes, process nothing more until they go out. */
+  private noteBuffered(buffered: number): void {
+    this.stats.outboundBuffered = buffered;
+    if (buffered > this.stats.peakOutboundBuffered) this.stats.peakOutboundBuffered = buffered;
+    if (buffered > this.maxOutbound) {
+      if (this.blocked || this.closed) return;
+      this.blocked = this.holding = true;
+      this.stats.readPauses++;
+      // received bytes still flow in up to the same bound: a peer blocked on us in turn can go on
+      this.maybePauseSocket();
+      this.drainedMark = this.stats.bytesSent - buffered;
+      if (this.stallMs > 0) this.stallTimer = setTimeout(this.onStall, this.stallMs);
+    } else if (this.holding) {
+      this.resume();
+    }
+  }
+
+  private maybePauseSocket(): void {
+    if (this.blocked && !this.socketPaused && this.queue.length >= this.maxOutbound) {
+      this.socketPaused = true;
+      this.duplex.pauseReading?.();
+    }
+  }
+
+  /** The duplex wrote some of what it held. */
+  onDrain(): void {
+    if (this.blocked && !this.closed) this.noteBuffered(this.duplex.bufferedAmount ?? 0);
+  }
+
+  private resume(): void {
+    this.holding = false;
+    const wasBlocked = this.blocked;
+    if (wasBlocked) {
+      this.blocked = false;
+      clearTimeout(this.stallTimer);
+      this.stallTimer = undefined;
+    }
+    if (this.socketPaused) {
+      this.socketPaused = false;
+      this.duplex.resumeReading?.();
+    }
+    this.drain();
+    if (wasBlocked && !this.closed) this.receiver?.onWritable?.();
+    if (this.pendingEnd && !this.holding && this.receiver) this.shutdown(this.pendingEnd, false);
+  }
+
+  /** No byte went out for `stallMs`: close (the CLOSE is best effort: it sits behind the unread bytes). */
+  private stalled(): void {
+    this.stallTimer = undefined;
+    if (this.closed) return;
+    const buffered = this.duplex.bufferedAmount ?? 0;
+    if (this.stats.bytesSent - buffered > this.drainedMark) {
+      // the peer reads, if slowly: wait another period
+      this.drainedMark = this.stats.bytesSent - buffered;
+      this.stallTimer = setTimeout(this.onStall, this.stallMs);
+      return;
+    }
+    this.stats.writeStallCloses++;
+    this.close(new XtmpError(Code.UNAVAILABLE, `the peer has not read ${buffered} bytes for ${this.stallMs} ms`), CloseCode.TIMEOUT);
   }
 
   private sealRecord(): void {
@@ -214,19 +307,21 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     if (this.closed) return;
     this.stats.bytesReceived += chunk.length;
     this.queue.push(chunk);
-    this.drain();
+    if (this.holding) this.maybePauseSocket();
+    else this.drain();
   }
 
   onEnd(error?: Error): void {
     const err = new XtmpError(Code.UNAVAILABLE, "connection closed by peer", error ? { cause: error } : {});
-    // records that arrived before the end (a CLOSE with its reason, say) are processed first
-    if (this.receiver) this.shutdown(err, false);
+    // records that arrived before the end (a CLOSE with its reason, say) are processed first, also
+    // when they wait for our replies to go out (but not for a peer that stopped reading)
+    if (this.receiver && (!this.holding || this.blocked)) this.shutdown(err, false);
     else this.pendingEnd = err;
   }
 
   private drain(): void {
     try {
-      while (this.receiver && !this.closed && this.queue.length >= LENGTH_PREFIX) {
+      while (this.receiver && !this.closed && !this.holding && this.queue.length >= LENGTH_PREFIX) {
         const len = readLength(this.queue.peek(LENGTH_PREFIX), this.maxRecvBody) as number;
         if (this.queue.length < LENGTH_PREFIX + len) return;
         this.queue.skip(LENGTH_PREFIX);
@@ -238,6 +333,8 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
         }
         this.stats.recordsReceived++;
         this.processRecord(pt);
+        // replies piling up in this turn: let them go out before reading more (the flush resumes)
+        if (this.outBytes + this.used > this.maxOutbound && this.flushScheduled) this.holding = true;
       }
     } catch (err) {
       this.close(XtmpError.from(err, Code.INTERNAL));
@@ -272,15 +369,15 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   private onPeerClose(payload: Uint8Array): void {
     const [code, off] = readVarint(payload, 0) ?? [CloseCode.PROTOCOL_ERROR, payload.length];
     const reason = new TextDecoder().decode(payload.subarray(off, off + MAX_CLOSE_REASON));
-    const err = code === CloseCode.NO_ERROR ? undefined : new XtmpError(CLOSE_TO_CODE[code] ?? Code.INTERNAL, `peer closed the session: ${reason || CloseCode[code] || `code ${code}`}`);
+    const err = code === CloseCode.NO_ERROR ? undefined : new XtmpError(statusOfClose(code), `peer closed the session: ${reason || CloseCode[code] || `code ${code}`}`);
     this.shutdown(err, true);
   }
 
-  /** Sends CLOSE (with `error`'s code and message, or NO_ERROR), flushes, and closes the duplex. */
-  close(error?: XtmpError): void {
+  /** Sends CLOSE (`code`, by default derived from `error`, and its message), flushes, and closes the duplex. */
+  close(error?: XtmpError, code: CloseCode = closeCodeOf(error)): void {
     if (this.closed) return;
     const reason = new TextEncoder().encode((error?.rawMessage ?? "").slice(0, MAX_CLOSE_REASON));
-    const code = closeCodeOf(error);
+    this.closing = true;
     const payload = new Uint8Array(varintSize(code) + reason.length);
     payload.set(reason, writeVarint(payload, 0, code));
     try {
@@ -297,6 +394,8 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     if (this.closed) return;
     this.closed = true;
     this.closeError = error;
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
     this.protector.erase();
     if (closeDuplex) this.duplex.close();
     this.receiver?.onClose(error);
@@ -304,19 +403,6 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
 }
 
 const EMPTY = new Uint8Array(0);
-
-// record plaintext buffers, by size, shared by every session of the process
-const pool = new Map<number, Uint8Array[]>();
-
-function takeBuffer(size: number): Uint8Array {
-  return pool.get(size)?.pop() ?? new Uint8Array(size);
-}
-
-function giveBuffer(b: Uint8Array): void {
-  const list = pool.get(b.length) ?? [];
-  if (list.length < 32) list.push(b);
-  pool.set(b.length, list);
-}
 
 // Flush once per event-loop turn, after all the microtask-driven work of the turn (async generators
 // yield through microtasks, so a microtask flush would write one record per message).

@@ -12,7 +12,7 @@ import { acceptSession, type Session } from "../secure/handshake.js";
 import type { ServerSessionOptions } from "../secure/options.js";
 import { Feature } from "../wire/preamble.js";
 import { listenTcp, type TcpDuplex, type TcpListener } from "../transport/tcp.js";
-import { attachWebSocket, listenWebSocket, type WsDuplex } from "../transport/websocket.js";
+import { attachWebSocket, listenWebSocket, type WsDuplex, type WsListener, type WsListenerStats } from "../transport/websocket.js";
 import type { Server as HttpServer } from "node:http";
 import { parseAddress } from "../transport/address.js";
 import { ServerCall } from "./call.js";
@@ -57,6 +57,10 @@ export interface ServerOptions extends ServerSessionOptions {
   maxResetsPerSecond?: number;
   /** Decompressed bytes per second a session's requests may cost beyond 8x their compressed size (default 64 MiB; more fail RESOURCE_EXHAUSTED). */
   maxDecompressedBytesPerSecond?: number;
+  /** WebSocket listeners: ms a connection may take to send its HTTP request (default 10,000; 408 after). */
+  wsHeadersTimeoutMs?: number;
+  /** WebSocket listeners: connections waiting for their upgrade, at most (default 1,024; more are closed). */
+  wsMaxPendingConnections?: number;
 }
 
 /** Counters for tests and metrics. */
@@ -77,6 +81,10 @@ export interface ServerStats {
   unexpectedErrors: Readonly<Partial<Record<FailureSite, number>>>;
   /** Exceptions thrown by the application's hooks (onError, onUnexpectedError). */
   hookErrors: number;
+  /** Sessions closed because the peer did not read what we sent for `writeStallTimeoutMs`. */
+  writeStallCloses: number;
+  /** WebSocket listeners' counters (wrong paths, bad or slow requests, refused pending connections), one per listener. */
+  webSocket: ReadonlyArray<WsListenerStats>;
   /** Compressed messages refused because their session's decompression budget was spent. */
   decompressionRefusals: number;
   /** Why UDP could not be bound beside a TCP listener (DATAGRAM methods then use TCP there). */
@@ -110,6 +118,8 @@ export class Server {
   private readonly reporter: FailureReporter;
   private closedRefusals = 0;
   private readonly udpEndpoints: ServerDatagrams[] = [];
+  private readonly wsListeners: WsListener[] = [];
+  private writeStallCloses = 0;
   private shuttingDown = false;
   private readonly datagramErrors: string[] = [];
 
@@ -146,6 +156,8 @@ export class Server {
       sessionsClosed: { ...this.sessionsClosed },
       unexpectedErrors: { ...this.reporter.counts },
       hookErrors: this.reporter.hookErrors,
+      writeStallCloses: this.writeStallCloses,
+      webSocket: this.wsListeners.map((w) => ({ ...w.stats })),
       decompressionRefusals: [...this.connections].reduce((n, c) => n + (c.budget?.refusedMessages ?? 0), this.closedRefusals),
       datagramErrors: this.datagramErrors,
       datagrams: this.udpEndpoints.map((u) => u.stats),
@@ -161,7 +173,17 @@ export class Server {
     const udp: { endpoint?: ServerDatagrams } = {};
     const onConnection = (duplex: TcpDuplex | WsDuplex) => this.accept(duplex, udp.endpoint);
     if (scheme !== "xtmp" && scheme !== "ws") throw new XtmpError(Code.INVALID_ARGUMENT, `cannot listen on ${scheme}:// (use xtmp:// or ws://)`);
-    const l = scheme === "ws" ? await listenWebSocket(host, port, path, onConnection) : await listenTcp(host, port, onConnection);
+    let l;
+    if (scheme === "ws") {
+      const ws = await listenWebSocket(host, port, path, onConnection, {
+        ...(this.opts.wsHeadersTimeoutMs !== undefined ? { headersTimeoutMs: this.opts.wsHeadersTimeoutMs } : {}),
+        ...(this.opts.wsMaxPendingConnections !== undefined ? { maxPendingConnections: this.opts.wsMaxPendingConnections } : {}),
+      });
+      this.wsListeners.push(ws);
+      l = ws;
+    } else {
+      l = await listenTcp(host, port, onConnection);
+    }
     this.listeners.push(l);
     if (scheme === "xtmp" && this.opts.datagram !== false) {
       const bound = await ServerDatagrams.bind(l.host, l.port, { onUnexpectedError: (e) => this.reporter.report(e, "datagram") });
@@ -240,6 +262,7 @@ export class Server {
         const why = error ? Code[error.code] : "OK";
         this.sessionsClosed[why] = (this.sessionsClosed[why] ?? 0) + 1;
         this.closedRefusals += env.decompressionBudget.refusedMessages;
+        this.writeStallCloses += session.stats.writeStallCloses;
         this.connections.delete(conn);
         if (keys) udp?.unregister(keys);
       },

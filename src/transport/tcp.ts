@@ -9,17 +9,21 @@ export interface SocketReceiver {
   onData(chunk: Uint8Array): void;
   /** The socket ended or failed. */
   onEnd(error?: Error): void;
+  /** Buffered writes went out (see `bufferedAmount`). */
+  onDrain?(): void;
 }
 
 /** A TCP socket as a byte duplex. Reading starts when the first receiver is installed. */
 export class TcpDuplex {
   private receiver: SocketReceiver | undefined;
   private ended = false;
+  private readPaused = false;
 
   constructor(private readonly socket: net.Socket) {
     socket.setNoDelay(true);
     socket.pause();
     socket.on("data", (chunk: Buffer) => this.receiver?.onData(chunk));
+    socket.on("drain", () => this.receiver?.onDrain?.());
     socket.on("end", () => this.finish());
     socket.on("error", (err) => this.finish(err));
     socket.on("close", () => this.finish());
@@ -28,6 +32,23 @@ export class TcpDuplex {
   /** Peer address, e.g. `127.0.0.1:53122`. */
   get remoteAddress(): string {
     return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+  }
+
+  /** Bytes written but still queued in this process (not yet accepted by the kernel). */
+  get bufferedAmount(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Stops reading: the kernel buffers fill, the TCP window closes and the peer's sends stall. */
+  pauseReading(): void {
+    this.readPaused = true;
+    this.socket.pause();
+  }
+
+  /** Reads again after `pauseReading`. */
+  resumeReading(): void {
+    this.readPaused = false;
+    if (this.receiver && !this.ended) this.socket.resume();
   }
 
   /** Writes bytes (Node queues them; the buffer is not reused by callers). */
@@ -59,7 +80,7 @@ export class TcpDuplex {
   setReceiver(receiver: SocketReceiver): void {
     this.receiver = receiver;
     if (this.ended) receiver.onEnd();
-    else this.socket.resume();
+    else if (!this.readPaused) this.socket.resume();
   }
 
   private finish(err?: Error): void {

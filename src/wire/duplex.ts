@@ -8,6 +8,11 @@ export interface ByteReceiver {
   onData(chunk: Uint8Array): void;
   /** The stream ended; `error` when it failed. */
   onEnd(error?: Error): void;
+  /**
+   * Optional: the duplex handed buffered bytes to the network, so `bufferedAmount` fell. Called at
+   * least whenever its write buffer empties after having been above a few KiB.
+   */
+  onDrain?(): void;
 }
 
 /** A reliable ordered byte stream (a TCP socket, a WebSocket, an in-memory pipe). */
@@ -20,6 +25,17 @@ export interface ByteDuplex {
   close(): void;
   /** Installs the receiver; bytes that arrived earlier are delivered to it at once. */
   setReceiver(receiver: ByteReceiver): void;
+  /**
+   * Optional (network duplexes): bytes accepted by `write` but not yet handed to the network. A
+   * duplex that reports it also calls its receiver's `onDrain`. In-memory duplexes leave it out.
+   */
+  readonly bufferedAmount?: number;
+  /** Optional: stops reading from the peer (its sends then stall on a full transport window). */
+  pauseReading?(): void;
+  /** Optional: undoes `pauseReading`. */
+  resumeReading?(): void;
+  /** Optional: drops the connection at once, without flushing. */
+  destroy?(): void;
 }
 
 /** Receives frames from a FrameDuplex. */
@@ -28,6 +44,8 @@ export interface FrameReceiver {
   onFrame(frame: Frame): void;
   /** The session closed; `error` says why unless it was an orderly close. */
   onClose(error?: XtmpError): void;
+  /** Optional: the session is no longer write-blocked (see FrameDuplex `writeBlocked`). */
+  onWritable?(): void;
 }
 
 /** A session that carries frames (secure or insecure); what the mux layer runs on. */
@@ -40,6 +58,11 @@ export interface FrameDuplex {
   setReceiver(receiver: FrameReceiver): void;
   /** Closes the session (sending CLOSE with `error`'s reason when given). */
   close(error?: XtmpError): void;
+  /**
+   * Optional: the peer is not taking what we send (more than the session's outbound limit is
+   * unsent); senders of flow-controlled data should wait for the receiver's `onWritable`.
+   */
+  readonly writeBlocked?: boolean;
 }
 
 /** Two connected in-memory ByteDuplexes; delivery is asynchronous (microtask), like a socket. */
