@@ -154,10 +154,10 @@ export class MuxSession implements FrameReceiver, StreamHost {
     return new Promise((r) => this.drainWaiters.push(r));
   }
 
-  /** Closes the session: every open stream ends with `error` (UNAVAILABLE when orderly). */
-  close(error?: XtmpError): void {
+  /** Closes the session: every open stream ends with `error` (UNAVAILABLE when orderly); `code` overrides the CLOSE code. */
+  close(error?: XtmpError, code?: CloseCode): void {
     if (this.closed) return;
-    this.duplex.close(error);
+    this.duplex.close(error, code);
     this.teardown(error);
   }
 
@@ -214,7 +214,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
       this.dispatch(f);
     } catch (err) {
       if (!(err instanceof XtmpError)) this.reportUnexpected(err);
-      this.close(XtmpError.from(err, Code.INTERNAL));
+      this.close(XtmpError.from(err, Code.INTERNAL), abuseErrors.has(err as XtmpError) ? CloseCode.EXCESSIVE_LOAD : undefined);
     }
   }
 
@@ -409,6 +409,11 @@ function protocol(message: string): never {
   throw new XtmpError(Code.INTERNAL, `protocol error: ${message}`);
 }
 
+// errors that close the session with CLOSE EXCESSIVE_LOAD
+const abuseErrors = new WeakSet<XtmpError>();
+
 function abuse(message: string): never {
-  throw new XtmpError(Code.RESOURCE_EXHAUSTED, `excessive load: ${message}`);
+  const err = new XtmpError(Code.RESOURCE_EXHAUSTED, `excessive load: ${message}`);
+  abuseErrors.add(err);
+  throw err;
 }

@@ -11,6 +11,7 @@ const CLOSE_TO_CODE: Record<number, Code> = {
   [CloseCode.TIMEOUT]: Code.UNAVAILABLE,
   [CloseCode.GOING_AWAY]: Code.UNAVAILABLE,
   [CloseCode.AUTH_FAILED]: Code.UNAUTHENTICATED,
+  [CloseCode.EXCESSIVE_LOAD]: Code.RESOURCE_EXHAUSTED,
 };
 
 /** The CLOSE code we send for a session ending with `err` (NO_ERROR without one). */

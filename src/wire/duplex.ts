@@ -1,6 +1,7 @@
 // The small duplex interfaces the secure and mux layers work over, and an in-memory pair for tests.
 import type { XtmpError } from "../status/error.js";
 import type { Frame } from "./frame.js";
+import type { CloseCode } from "./frame-types.js";
 
 /** Receives bytes from a ByteDuplex. */
 export interface ByteReceiver {
@@ -57,7 +58,7 @@ export interface FrameDuplex {
   /** Installs the receiver. */
   setReceiver(receiver: FrameReceiver): void;
   /** Closes the session (sending CLOSE with `error`'s reason when given). */
-  close(error?: XtmpError): void;
+  close(error?: XtmpError, code?: CloseCode): void;
   /**
    * Optional: the peer is not taking what we send (more than the session's outbound limit is
    * unsent); senders of flow-controlled data should wait for the receiver's `onWritable`.

@@ -68,4 +68,6 @@ export enum CloseCode {
   GOING_AWAY = 6,
   /** The peer's identity was not accepted. */
   AUTH_FAILED = 7,
+  /** The peer exceeded an abuse budget (too many PINGs, SETTINGS or resets); like HTTP/2 ENHANCE_YOUR_CALM. */
+  EXCESSIVE_LOAD = 8,
 }
