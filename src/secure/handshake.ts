@@ -1,194 +1,60 @@
 // Session establishment over a byte duplex: preamble, Noise XX/IK (optionally hybrid PQ), then records.
-import { Code, XtmpError } from "../status/error.js";
-import { ByteQueue } from "../wire/byte-queue.js";
-import type { ByteDuplex, ByteReceiver } from "../wire/duplex.js";
+import { Code } from "../status/error.js";
+import type { ByteDuplex } from "../wire/duplex.js";
 import {
   CipherId,
+  COOKIE_FLAG,
   encodeClientHello,
+  encodeCookieBlock,
   encodeServerHello,
   Feature,
   HandshakeMode,
   HelloStatus,
   HELLO_SIZE,
+  MAX_COOKIE_BLOCK,
+  MAX_SERVER_HELLO,
   parseClientHello,
+  parseCookieBlock,
   parseServerHello,
   PROTOCOL_VERSION,
   type ClientHello,
+  type RetryChallenge,
 } from "../wire/preamble.js";
-import { DEFAULT_MAX_PLAINTEXT, LENGTH_PREFIX, MAX_PLAINTEXT_LIMIT, MIN_PLAINTEXT_LIMIT, writeLength } from "../wire/record.js";
-import { nodeCrypto } from "./crypto-node.js";
-import type { CipherName, CryptoBackend, KeyPair } from "./crypto.js";
-import { noiseStaticKey, x25519FromEd25519Public, type Identity } from "./identity.js";
+import { DEFAULT_MAX_PLAINTEXT, LENGTH_PREFIX } from "../wire/record.js";
+import type { CipherName, KeyPair } from "./crypto.js";
+import { MAX_PUZZLE_BITS, searchPuzzle } from "./cookie.js";
+import { ABORT, Driver, framed, insecureInfo, recordLimit, type Session } from "./handshake-driver.js";
+import { HandshakeError, refusalError, type HandshakeFailureReason } from "./handshake-error.js";
+import { noiseStaticKey, x25519FromEd25519Public } from "./identity.js";
 import { mlKem768 } from "./kem.js";
 import { HandshakeState } from "./noise/handshake-state.js";
-import type { ClientSessionOptions, ServerSessionOptions, SessionInfo, SessionOptions } from "./options.js";
+import type { AcceptContext, ClientSessionOptions, HandshakeTicket, ServerSessionOptions } from "./options.js";
 import { buildPayload, verifyPayload, type PeerPayload } from "./payload.js";
-import { AeadProtector, Crc32cProtector, type RecordProtector } from "./protector.js";
+import { Crc32cProtector } from "./protector.js";
 import { RecordSession } from "./record-session.js";
-import { deriveDatagramKeys, type DatagramKeys } from "./datagram.js";
 import type { TrustPolicy } from "./trust.js";
 
-/** Largest handshake message accepted (hybrid messages are ~2.4 KB; Noise allows 65,535). */
-export const MAX_HANDSHAKE_MESSAGE = 8192;
+export { HandshakeError, type HandshakeFailureReason } from "./handshake-error.js";
+export { MAX_HANDSHAKE_BUFFER, MAX_HANDSHAKE_MESSAGE, type Session } from "./handshake-driver.js";
+
+/** RETRYs a client answers (and a server sends) on one connection. */
+export const MAX_RETRIES = 2;
+const PUZZLE_SLICE = 2048; // puzzle hashes per event-loop turn on the client
+const RETRY_TEXT = "server is under load: answer RETRY with the cookie (XTMP protocol §3.1)";
+const defer: (f: () => void) => void = typeof setImmediate === "function" ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
 const CIPHERS: Record<number, CipherName> = { [CipherId.CHACHAPOLY]: "ChaChaPoly", [CipherId.AESGCM]: "AESGCM" };
 const CIPHER_IDS: Record<CipherName, CipherId> = { ChaChaPoly: CipherId.CHACHAPOLY, AESGCM: CipherId.AESGCM };
-const ABORT = new Uint8Array(2); // a zero-length handshake message: "I give up", then close
-
-/** An established session: a RecordSession that knows how it was set up (and its datagram keys). */
-export type Session = RecordSession & { readonly info: SessionInfo; readonly datagram?: DatagramKeys };
-
-function framed(...messages: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(messages.reduce((n, m) => n + LENGTH_PREFIX + m.length, 0));
-  let off = 0;
-  for (const m of messages) {
-    writeLength(out, off, m.length);
-    out.set(m, off + LENGTH_PREFIX);
-    off += LENGTH_PREFIX + m.length;
-  }
-  return out;
-}
-
-/** What an insecure session reports: no cipher, no identity, no channel binding. */
-function insecureInfo(features: number): Omit<SessionInfo, "handshakeMs"> {
-  return { mode: "insecure", cipher: undefined, postQuantum: false, handshakeHash: new Uint8Array(0), peerIdentity: undefined, peerCertificate: undefined, features };
-}
-
-function recordLimit(opts: SessionOptions): number {
-  const n = opts.maxRecordPlaintext ?? DEFAULT_MAX_PLAINTEXT;
-  if (!Number.isInteger(n) || n < MIN_PLAINTEXT_LIMIT || n > MAX_PLAINTEXT_LIMIT) {
-    throw new RangeError(`maxRecordPlaintext must be ${MIN_PLAINTEXT_LIMIT}..${MAX_PLAINTEXT_LIMIT}`);
-  }
-  return n;
-}
-
-/** Shared machinery of both sides: buffering, the timeout, failure and completion. */
-abstract class Driver implements ByteReceiver {
-  protected readonly queue = new ByteQueue();
-  protected readonly crypto: CryptoBackend;
-  protected readonly started = Date.now();
-  protected hs: HandshakeState | undefined;
-  protected exporter: Uint8Array | undefined;
-  private settled = false;
-  private readonly timer: ReturnType<typeof setTimeout>;
-  private resolve!: (s: Session) => void;
-  private reject!: (e: XtmpError) => void;
-  /** Settles when the session is established or the handshake failed. */
-  readonly promise = new Promise<Session>((res, rej) => {
-    this.resolve = res;
-    this.reject = rej;
-  });
-
-  constructor(
-    protected readonly duplex: ByteDuplex,
-    protected readonly opts: SessionOptions,
-  ) {
-    this.crypto = opts.crypto ?? nodeCrypto;
-    const ms = opts.handshakeTimeoutMs ?? 10_000;
-    this.timer = setTimeout(() => this.fail(new XtmpError(Code.DEADLINE_EXCEEDED, `handshake timed out after ${ms} ms`)), ms);
-  }
-
-  onData(chunk: Uint8Array): void {
-    if (this.settled) return;
-    this.queue.push(chunk);
-    this.guard(() => this.step());
-  }
-
-  onEnd(error?: Error): void {
-    this.fail(new XtmpError(Code.UNAVAILABLE, "connection closed during the handshake", error ? { cause: error } : {}), false);
-  }
-
-  protected guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.fail(XtmpError.from(err, Code.INTERNAL));
-    }
-  }
-
-  /** Advances the state machine as far as the buffered bytes allow. */
-  protected abstract step(): void;
-
-  /** Tells the peer we gave up (before closing), where the protocol has a way to. */
-  protected abstract notifyFailure(err: XtmpError): void;
-
-  /** The next length-prefixed handshake message, or undefined while incomplete. */
-  protected nextMessage(): Uint8Array | undefined {
-    if (this.queue.length < LENGTH_PREFIX) return undefined;
-    const p = this.queue.peek(LENGTH_PREFIX);
-    const len = ((p[0] as number) << 8) | (p[1] as number);
-    if (len === 0) throw new XtmpError(Code.UNAUTHENTICATED, "handshake failed: the peer aborted the handshake");
-    if (len > MAX_HANDSHAKE_MESSAGE) throw new XtmpError(Code.INTERNAL, `protocol error: handshake message of ${len} bytes exceeds ${MAX_HANDSHAKE_MESSAGE}`);
-    if (this.queue.length < LENGTH_PREFIX + len) return undefined;
-    this.queue.skip(LENGTH_PREFIX);
-    return this.queue.take(len).slice();
-  }
-
-  protected fail(err: XtmpError, notify = true): void {
-    if (this.settled) return;
-    this.settled = true;
-    clearTimeout(this.timer);
-    if (notify) {
-      try {
-        this.notifyFailure(err);
-      } catch {
-        // notifying is best effort: the connection is closed next regardless
-      }
-    }
-    this.duplex.close();
-    this.reject(err);
-  }
-
-  protected finish(protector: RecordProtector, sendLimit: number, info: Omit<SessionInfo, "handshakeMs">): void {
-    this.settled = true;
-    clearTimeout(this.timer);
-    const leftover = this.queue.length > 0 ? this.queue.take(this.queue.length) : undefined;
-    const fullInfo: SessionInfo = { ...info, handshakeMs: Date.now() - this.started };
-    const session = new RecordSession(
-      this.duplex,
-      protector,
-      { maxRecvPlaintext: recordLimit(this.opts), maxSendPlaintext: sendLimit, rekey: this.opts.rekey, padding: this.opts.padding ?? 0 },
-      leftover,
-    ) as Session;
-    Object.defineProperty(session, "info", { value: fullInfo, enumerable: true });
-    if (this.exporter) {
-      const keys = deriveDatagramKeys(this.crypto, this.exporter, fullInfo.handshakeHash, fullInfo.cipher ?? "AESGCM", this instanceof ClientDriver);
-      this.exporter.fill(0);
-      Object.defineProperty(session, "datagram", { value: keys });
-    }
-    this.resolve(session);
-  }
-
-  protected secureInfo(mode: string, cipher: CipherName, pq: boolean, peer: PeerPayload, features: number): Omit<SessionInfo, "handshakeMs"> {
-    return {
-      mode,
-      cipher,
-      postQuantum: pq,
-      handshakeHash: (this.hs as HandshakeState).handshakeHash.slice(),
-      peerIdentity: peer.identity,
-      peerCertificate: peer.certificate,
-      features,
-    };
-  }
-
-  protected aead(): AeadProtector {
-    const { send, recv, exporter } = (this.hs as HandshakeState).split();
-    this.exporter = exporter;
-    return new AeadProtector(send, recv);
-  }
-
-  protected identity(): Identity {
-    if (!this.opts.identity) throw new Error("a secure session needs an identity (or insecure: true)");
-    return this.opts.identity;
-  }
-}
 
 class ClientDriver extends Driver {
+  protected readonly isClient = true;
   private hello: ClientHello;
   private staticKey: KeyPair | undefined;
   private serverFeatures: number | undefined;
   private readonly trust: TrustPolicy;
   private cipher: CipherName;
   private mode: string;
+  private retries = 0;
+  private solving = false;
 
   constructor(
     duplex: ByteDuplex,
@@ -203,15 +69,16 @@ class ClientDriver extends Driver {
       version: PROTOCOL_VERSION,
       mode,
       cipher: copts.insecure ? CipherId.NONE : CIPHER_IDS[this.cipher],
-      features: ((copts.features ?? 0) | (pq ? Feature.PQ_HYBRID : 0)) & 0xff,
+      features: ((copts.features ?? 0) | (pq ? Feature.PQ_HYBRID : 0)) & 0xff & ~COOKIE_FLAG,
     };
     this.trust = copts.trust ?? (copts.serverKey ? { kind: "pinned", keys: [copts.serverKey] } : { kind: "any" });
     duplex.setReceiver(this);
-    this.guard(() => this.start());
+    this.guard(() => this.sendFirstFlight());
   }
 
-  private start(): void {
-    const helloBytes = encodeClientHello(this.hello);
+  /** ClientHello (with COOKIE_FLAG and the cookie block when answering RETRY), then the first Noise message. */
+  private sendFirstFlight(cookieBlock?: Uint8Array): void {
+    const helloBytes = encodeClientHello(cookieBlock ? { ...this.hello, features: this.hello.features | COOKIE_FLAG } : this.hello);
     if (this.hello.mode === HandshakeMode.INSECURE) {
       this.duplex.write(helloBytes);
       return;
@@ -233,25 +100,57 @@ class ClientDriver extends Driver {
       this.hello.mode === HandshakeMode.IK
         ? this.hs.writeMessage((h) => buildPayload(this.crypto, identity, "I", key, recordLimit(this.opts), this.hello.features, h))
         : this.hs.writeMessage();
-    const out = new Uint8Array(HELLO_SIZE + LENGTH_PREFIX + msg0.length);
+    const block = cookieBlock ?? new Uint8Array(0);
+    const out = new Uint8Array(HELLO_SIZE + block.length + LENGTH_PREFIX + msg0.length);
     out.set(helloBytes);
-    out.set(framed(msg0), HELLO_SIZE);
+    out.set(block, HELLO_SIZE);
+    out.set(framed(msg0), HELLO_SIZE + block.length);
     this.duplex.write(out);
   }
 
+  /** RETRY: drop the handshake state, solve the puzzle a slice per event-loop turn, send a fresh first flight. */
+  private retry(challenge: RetryChallenge): void {
+    if (this.hello.mode === HandshakeMode.INSECURE) throw new HandshakeError(Code.INTERNAL, "protocol", "protocol error: RETRY to an insecure ClientHello");
+    if (++this.retries > MAX_RETRIES) throw new HandshakeError(Code.UNAVAILABLE, "cookie", `server sent more than ${MAX_RETRIES} RETRYs`);
+    if (challenge.difficulty > MAX_PUZZLE_BITS) {
+      throw new HandshakeError(Code.UNAVAILABLE, "cookie", `server demands a ${challenge.difficulty}-bit puzzle (this client solves at most ${MAX_PUZZLE_BITS})`);
+    }
+    this.hs = undefined;
+    this.solving = true;
+    const limit = 2 ** (challenge.difficulty + 5); // a miss this long has probability e^-32
+    const slice = (from: number): void => {
+      if (this.settled) return;
+      const nonce = searchPuzzle(this.crypto, challenge.cookie, challenge.difficulty, from, PUZZLE_SLICE);
+      if (nonce) {
+        this.solving = false;
+        this.sendFirstFlight(encodeCookieBlock({ cookie: challenge.cookie, nonce }));
+        this.step();
+      } else if (from + PUZZLE_SLICE >= limit) {
+        throw new HandshakeError(Code.UNAVAILABLE, "cookie", `no solution to the ${challenge.difficulty}-bit puzzle in ${limit} tries`);
+      } else {
+        defer(() => this.guard(() => slice(from + PUZZLE_SLICE)));
+      }
+    };
+    slice(0);
+  }
+
   protected step(): void {
+    if (this.solving) return;
     if (this.serverFeatures === undefined) {
-      const r = parseServerHello(this.queue.peek(this.queue.length));
+      const r = parseServerHello(this.queue.peekUpTo(MAX_SERVER_HELLO));
       if (!r) return;
       const [sh, used] = r;
       this.queue.skip(used);
+      if (sh.status === HelloStatus.RETRY && sh.retry) {
+        this.retry(sh.retry);
+        return;
+      }
       if (sh.status !== HelloStatus.OK) {
-        const code = sh.status === HelloStatus.HANDSHAKE_FAILED || sh.status === HelloStatus.MODE_REFUSED ? Code.UNAUTHENTICATED : Code.FAILED_PRECONDITION;
-        this.fail(new XtmpError(code, `server refused the session (${HelloStatus[sh.status] ?? sh.status}): ${sh.reason ?? ""}`), false);
+        this.fail(refusalError(sh.status, sh.reason ?? ""), false);
         return;
       }
       if (sh.version !== PROTOCOL_VERSION || (sh.features & ~this.hello.features) !== 0) {
-        throw new XtmpError(Code.INTERNAL, "protocol error: ServerHello does not match the offer");
+        throw new HandshakeError(Code.INTERNAL, "protocol", "protocol error: ServerHello does not match the offer");
       }
       this.serverFeatures = sh.features;
       if (this.hello.mode === HandshakeMode.INSECURE) {
@@ -264,7 +163,7 @@ class ClientDriver extends Driver {
     const hs = this.hs as HandshakeState;
     const payload = hs.readMessage(msg1);
     const peer = verifyPayload(this.crypto, payload, "R", hs.remoteStatic, hs.lastPayloadHash, this.trust);
-    if (peer.features !== this.serverFeatures) throw new XtmpError(Code.UNAUTHENTICATED, "handshake failed: ServerHello was tampered with");
+    if (peer.features !== this.serverFeatures) throw new HandshakeError(Code.UNAUTHENTICATED, "auth", "handshake failed: ServerHello was tampered with");
     if (this.hello.mode === HandshakeMode.XX) {
       const identity = this.identity();
       const key = (this.staticKey as KeyPair).publicKey;
@@ -276,20 +175,25 @@ class ClientDriver extends Driver {
   }
 
   protected notifyFailure(): void {
-    if (this.hello.mode !== HandshakeMode.INSECURE) this.duplex.write(ABORT);
+    if (this.hs) this.duplex.write(ABORT); // not while solving a puzzle: the server expects a ClientHello then
   }
 }
 
 class ServerDriver extends Driver {
+  protected readonly isClient = false;
   private hello: ClientHello | undefined;
   private helloSent = false;
   private cipher: CipherName = "AESGCM";
   private mode = "";
   private features = 0;
+  private retries = 0;
+  private skipping = false; // discarding the Noise message of a flight answered with RETRY
 
   constructor(
     duplex: ByteDuplex,
     private readonly sopts: ServerSessionOptions,
+    private readonly ticket?: HandshakeTicket,
+    private readonly address = "",
   ) {
     super(duplex, sopts);
     duplex.setReceiver(this);
@@ -298,10 +202,15 @@ class ServerDriver extends Driver {
   private refuse(status: HelloStatus, code: Code, reason: string): never {
     this.duplex.write(encodeServerHello({ version: PROTOCOL_VERSION, status, features: 0, reason }));
     this.helloSent = true;
-    throw new XtmpError(code, `session refused: ${reason}`);
+    throw new HandshakeError(code, status === HelloStatus.HANDSHAKE_FAILED ? "cookie" : "negotiation", `session refused: ${reason}`);
   }
 
-  private acceptHello(h: ClientHello): void {
+  protected override closedReason(): HandshakeFailureReason {
+    return this.retries > 0 && !this.hello ? "cookie" : "closed";
+  }
+
+  /** The cheap checks of a ClientHello: version, mode, cipher, required features (no cryptography). */
+  private checkHello(h: ClientHello): void {
     const insecureServer = this.sopts.insecure === true;
     if (h.version !== PROTOCOL_VERSION) this.refuse(HelloStatus.VERSION_UNSUPPORTED, Code.FAILED_PRECONDITION, `protocol version ${h.version} is not supported (this server speaks ${PROTOCOL_VERSION})`);
     if (h.mode === HandshakeMode.INSECURE && !insecureServer) this.refuse(HelloStatus.MODE_REFUSED, Code.UNAUTHENTICATED, "insecure sessions are refused by this server");
@@ -309,7 +218,7 @@ class ServerDriver extends Driver {
     if (h.mode !== HandshakeMode.INSECURE && h.mode !== HandshakeMode.XX && h.mode !== HandshakeMode.IK) this.refuse(HelloStatus.MODE_REFUSED, Code.FAILED_PRECONDITION, `unknown handshake mode ${h.mode}`);
     const pq = (h.features & Feature.PQ_HYBRID) !== 0;
     if (this.sopts.requirePostQuantum && !pq) this.refuse(HelloStatus.FEATURE_REQUIRED, Code.FAILED_PRECONDITION, "this server requires the hybrid post-quantum handshake");
-    this.features = h.features & ((this.sopts.features ?? Feature.ZSTD) | Feature.PQ_HYBRID);
+    this.features = h.features & ((this.sopts.features ?? Feature.ZSTD) | Feature.PQ_HYBRID) & ~COOKIE_FLAG;
     if (h.mode === HandshakeMode.INSECURE) return;
     const cipher = CIPHERS[h.cipher];
     if (!cipher || !(this.sopts.ciphers ?? ["AESGCM", "ChaChaPoly"]).includes(cipher)) {
@@ -317,23 +226,49 @@ class ServerDriver extends Driver {
     }
     this.cipher = cipher;
     this.mode = `${HandshakeMode[h.mode]}${pq ? "hfs" : ""}`;
-    this.hs = new HandshakeState({
-      pattern: this.mode,
-      initiator: false,
-      cipher,
-      crypto: this.crypto,
-      prologue: encodeClientHello(h),
-      s: noiseStaticKey(this.identity(), this.crypto),
-      kem: this.sopts.kem ?? mlKem768,
-    });
+  }
+
+  /**
+   * Reads ClientHellos (and cookie blocks) until one is admitted. Under load a flight without a valid
+   * cookie costs one HMAC: it is answered with RETRY and its Noise message is skipped unread.
+   */
+  private readHello(): ClientHello | undefined {
+    for (;;) {
+      if (this.skipping) {
+        if (!this.nextMessage()) return undefined;
+        this.skipping = false;
+      }
+      const h = parseClientHello(this.queue.peekUpTo(HELLO_SIZE));
+      if (!h) return undefined;
+      const flagged = (h.features & COOKIE_FLAG) !== 0;
+      const plain = encodeClientHello({ ...h, features: h.features & ~COOKIE_FLAG });
+      let cookieValid = false;
+      const demand = h.mode === HandshakeMode.INSECURE ? undefined : this.ticket?.cookieDemand();
+      if (flagged) {
+        if (!this.ticket) throw new HandshakeError(Code.INTERNAL, "protocol", "protocol error: a cookie this server never asked for");
+        const r = parseCookieBlock(this.queue.peekUpTo(HELLO_SIZE + MAX_COOKIE_BLOCK).subarray(HELLO_SIZE));
+        if (!r) return undefined;
+        this.queue.skip(HELLO_SIZE + r[1]);
+        // no demand now: the cookie is not needed and not checked
+        cookieValid = demand === undefined || this.ticket.cookies.verify(r[0].cookie, r[0].nonce, this.address, plain).ok;
+      } else {
+        this.queue.skip(HELLO_SIZE);
+      }
+      this.checkHello(h);
+      if (demand === undefined || cookieValid) return h;
+      const ticket = this.ticket as HandshakeTicket;
+      if (++this.retries > MAX_RETRIES) this.refuse(HelloStatus.HANDSHAKE_FAILED, Code.UNAUTHENTICATED, `no valid cookie after ${MAX_RETRIES} RETRYs`);
+      const cookie = ticket.cookies.mint(this.address, plain, demand);
+      this.duplex.write(encodeServerHello({ version: PROTOCOL_VERSION, status: HelloStatus.RETRY, features: 0, reason: RETRY_TEXT, retry: { difficulty: demand, cookie } }));
+      ticket.retried();
+      this.skipping = true;
+    }
   }
 
   protected step(): void {
     if (!this.hello) {
-      const h = parseClientHello(this.queue.peekUpTo(HELLO_SIZE));
+      const h = this.readHello();
       if (!h) return;
-      this.queue.skip(HELLO_SIZE);
-      this.acceptHello(h);
       this.hello = h;
       if (h.mode === HandshakeMode.INSECURE) {
         this.duplex.write(encodeServerHello({ version: PROTOCOL_VERSION, status: HelloStatus.OK, features: this.features }));
@@ -341,6 +276,15 @@ class ServerDriver extends Driver {
         this.finish(new Crc32cProtector(), DEFAULT_MAX_PLAINTEXT, insecureInfo(this.features));
         return;
       }
+      this.hs = new HandshakeState({
+        pattern: this.mode,
+        initiator: false,
+        cipher: this.cipher,
+        crypto: this.crypto,
+        prologue: encodeClientHello(h),
+        s: noiseStaticKey(this.identity(), this.crypto),
+        kem: this.sopts.kem ?? mlKem768,
+      });
     }
     const hs = this.hs as HandshakeState;
     const trust = this.sopts.trust ?? { kind: "any" };
@@ -370,25 +314,58 @@ class ServerDriver extends Driver {
     this.finish(this.aead(), peer.maxRecord, this.secureInfo(this.mode, this.cipher, pq, peer, this.features));
   }
 
-  protected notifyFailure(err: XtmpError): void {
+  protected notifyFailure(err: HandshakeError): void {
     if (!this.helloSent) {
-      const status = /bad magic|protocol error/.test(err.rawMessage) ? HelloStatus.BAD_PREAMBLE : HelloStatus.HANDSHAKE_FAILED;
+      const status = err.reason === "bad_preamble" || err.reason === "protocol" ? HelloStatus.BAD_PREAMBLE : HelloStatus.HANDSHAKE_FAILED;
       this.duplex.write(encodeServerHello({ version: PROTOCOL_VERSION, status, features: 0, reason: err.rawMessage }));
     } else if (this.hs?.complete) {
       // XX: the client's identity was refused after the keys exist: tell it, encrypted
       new RecordSession(this.duplex, this.aead(), { maxRecvPlaintext: DEFAULT_MAX_PLAINTEXT, maxSendPlaintext: DEFAULT_MAX_PLAINTEXT }).close(err);
-    } else {
-      this.duplex.write(ABORT);
+    } else if (this.hs) {
+      this.duplex.write(ABORT); // (after a refusal ServerHello there is nothing more to say)
     }
   }
 }
 
-/** Runs the client side of a session over `duplex` (a fresh connection). */
+/** Runs the client side of a session over `duplex` (a fresh connection). Rejects with a HandshakeError. */
 export function connectSession(duplex: ByteDuplex, opts: ClientSessionOptions): Promise<Session> {
-  return new ClientDriver(duplex, opts).promise;
+  try {
+    return new ClientDriver(duplex, opts).promise;
+  } catch (err) {
+    duplex.close();
+    return Promise.reject(HandshakeError.from(err));
+  }
 }
 
-/** Runs the server side of a session over `duplex` (a freshly accepted connection). */
-export function acceptSession(duplex: ByteDuplex, opts: ServerSessionOptions): Promise<Session> {
-  return new ServerDriver(duplex, opts).promise;
+/**
+ * Refuses a connection before reading it: ServerHello BUSY with `message`, then close. What arrives
+ * meanwhile is discarded (reading it keeps the kernel from answering with a reset).
+ */
+export function refuseConnection(duplex: ByteDuplex, message: string): void {
+  duplex.setReceiver({ onData() {}, onEnd() {} });
+  duplex.write(encodeServerHello({ version: PROTOCOL_VERSION, status: HelloStatus.BUSY, features: 0, reason: message }));
+  duplex.close();
+}
+
+/**
+ * Runs the server side of a session over `duplex` (a freshly accepted connection). With
+ * `ctx.admission`, the connection is first admitted (or refused with BUSY) and cookies are demanded
+ * under load. Rejects with a HandshakeError whose `reason` says why.
+ */
+export function acceptSession(duplex: ByteDuplex, opts: ServerSessionOptions, ctx: AcceptContext = {}): Promise<Session> {
+  const ticket = ctx.admission?.admit(ctx.remoteAddress);
+  if (ticket && "refused" in ticket) {
+    refuseConnection(duplex, ticket.message);
+    return Promise.reject(new HandshakeError(Code.UNAVAILABLE, ticket.refused, `session refused: ${ticket.message}`));
+  }
+  let p: Promise<Session>;
+  try {
+    p = new ServerDriver(duplex, opts, ticket, ctx.remoteAddress).promise;
+  } catch (err) {
+    ticket?.finished();
+    duplex.close();
+    return Promise.reject(HandshakeError.from(err));
+  }
+  if (ticket) p.then(() => ticket.finished(), () => ticket.finished());
+  return p;
 }

@@ -1,4 +1,5 @@
 // Options of secure (and insecure) sessions, and what an established session reports about itself.
+import type { CookieJar } from "./cookie.js";
 import type { CipherName, CryptoBackend } from "./crypto.js";
 import type { Identity } from "./identity.js";
 import type { Kem } from "./kem.js";
@@ -50,6 +51,51 @@ export interface ServerSessionOptions extends SessionOptions {
   ciphers?: readonly CipherName[];
   /** Refuse clients that do not offer the hybrid post-quantum handshake. */
   requirePostQuantum?: boolean;
+  /** Handshakes in progress at once; more connections are refused with BUSY (default 64). */
+  maxHandshakesInFlight?: number;
+  /** Handshakes in progress at once from one source address (default 16). */
+  maxHandshakesInFlightPerSource?: number;
+  /** Handshakes one source address may start per second, refilled continuously (default 50). */
+  handshakesPerSecondPerSource?: number;
+  /** Burst of handshakes one source may start at once (the token bucket's size, default 100). */
+  handshakeBurstPerSource?: number;
+  /** Source addresses tracked for the per-source limits; least recently seen are evicted (default 10,000). */
+  maxHandshakeSources?: number;
+  /** When to demand a cookie (RETRY, PROTOCOL.md §3.1) before any DH: `auto` under load (default), `always`, `never`. */
+  handshakeCookies?: "auto" | "always" | "never";
+  /** Connection attempts per second (server-wide) above which the server is under load (default 200). */
+  handshakeLoadRate?: number;
+  /** Puzzle difficulty in bits demanded with cookies while under load (default 12, at most 20; 0 = cookie only). */
+  handshakePuzzleBits?: number;
+}
+
+/** Why a handshake was refused before it started (admission control). */
+export type AdmissionRefusal = "busy" | "rate_limited";
+
+/** One admitted handshake: what acceptSession asks the admission control while it runs. */
+export interface HandshakeTicket {
+  /** Mints and verifies cookies (one jar per server). */
+  readonly cookies: CookieJar;
+  /** Asked when a ClientHello arrives: undefined = no cookie needed, else the puzzle bits to demand. */
+  cookieDemand(): number | undefined;
+  /** A RETRY was sent. */
+  retried(): void;
+  /** The handshake settled (either way); called exactly once. */
+  finished(): void;
+}
+
+/** Server-side admission control of handshakes (implemented by the server). */
+export interface HandshakeAdmission {
+  /** Called when a connection arrives, before any byte is read. */
+  admit(remoteAddress: string | undefined): HandshakeTicket | { readonly refused: AdmissionRefusal; readonly message: string };
+}
+
+/** Per-connection context of acceptSession. */
+export interface AcceptContext {
+  /** The peer's address (`ip:port`); cookies are bound to it and per-source limits to its IP. */
+  remoteAddress?: string;
+  /** Admission control: concurrency and rate limits, and when to demand cookies. */
+  admission?: HandshakeAdmission;
 }
 
 /** What an established session knows about itself. */

@@ -9,9 +9,10 @@ import { decodeHeaderBlock, encodeHeaderBlock, pseudoText } from "../rpc/header-
 import { chain, type ServerInterceptor, type ServerInvoke } from "../rpc/interceptor.js";
 import type { ImplementationOf } from "../rpc/typed.js";
 import { acceptSession, type Session } from "../secure/handshake.js";
+import { HandshakeError, type HandshakeFailureReason } from "../secure/handshake-error.js";
 import type { ServerSessionOptions } from "../secure/options.js";
 import { Feature } from "../wire/preamble.js";
-import { listenTcp, type TcpDuplex, type TcpListener } from "../transport/tcp.js";
+import { listenTcp, TcpDuplex, type TcpListener } from "../transport/tcp.js";
 import { attachWebSocket, listenWebSocket, type WsDuplex, type WsListener, type WsListenerStats } from "../transport/websocket.js";
 import type { Server as HttpServer } from "node:http";
 import { parseAddress } from "../transport/address.js";
@@ -22,6 +23,7 @@ import { nodeCrypto } from "../secure/crypto-node.js";
 import { adaptHandler } from "./handlers.js";
 import { DecompressionBudget, DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND } from "../rpc/decompression-budget.js";
 import { FailureReporter, type FailureSite } from "./reporter.js";
+import { Admission, type AdmissionStats } from "./admission.js";
 
 /** Server options: the secure-session options plus RPC limits and hooks. */
 export interface ServerOptions extends ServerSessionOptions {
@@ -69,8 +71,12 @@ export interface ServerStats {
   connections: number;
   /** Calls being served. */
   activeCalls: number;
-  /** Handshakes that failed. */
+  /** Handshakes that failed (refusals by admission control included). */
   failedHandshakes: number;
+  /** Failed handshakes by reason (`timeout`, `bad_preamble`, `auth`, `busy`, `rate_limited`, `cookie`, …). */
+  handshakeFailures: Readonly<Partial<Record<HandshakeFailureReason, number>>>;
+  /** Admission control: handshakes in flight, refusals, RETRYs sent, whether the server is under load. */
+  admission: AdmissionStats;
   /** Connections closed at once because `maxConnections` were open. */
   refusedConnections: number;
   /** Calls refused because `maxConcurrentCalls` were being served. */
@@ -116,6 +122,8 @@ export class Server {
   private refusedCalls = 0;
   private readonly sessionsClosed: Record<string, number> = {};
   private readonly reporter: FailureReporter;
+  private readonly admission: Admission;
+  private readonly handshakeFailures: Partial<Record<HandshakeFailureReason, number>> = {};
   private closedRefusals = 0;
   private readonly udpEndpoints: ServerDatagrams[] = [];
   private readonly wsListeners: WsListener[] = [];
@@ -126,6 +134,7 @@ export class Server {
   constructor(private readonly opts: ServerOptions) {
     if (!opts.insecure && !opts.identity) throw new XtmpError(Code.INVALID_ARGUMENT, "createServer: an identity is required (or insecure: true)");
     this.reporter = new FailureReporter(opts.onUnexpectedError);
+    this.admission = new Admission(opts);
   }
 
   /**
@@ -151,6 +160,8 @@ export class Server {
       connections: this.connections.size,
       activeCalls: this.calls,
       failedHandshakes: this.failed,
+      handshakeFailures: { ...this.handshakeFailures },
+      admission: this.admission.stats,
       refusedConnections: this.refusedConnections,
       refusedCalls: this.refusedCalls,
       sessionsClosed: { ...this.sessionsClosed },
@@ -220,10 +231,13 @@ export class Server {
     }
     const conn: Connection = { duplex };
     this.connections.add(conn);
-    acceptSession(duplex, this.opts).then(
+    acceptSession(duplex, this.opts, { remoteAddress: duplex.remoteAddress, admission: this.admission }).then(
       (session) => this.serve(conn, session, udp),
-      () => {
+      (err: unknown) => {
         this.failed++;
+        const reason: HandshakeFailureReason = err instanceof HandshakeError ? err.reason : "internal";
+        if (!(err instanceof HandshakeError)) this.reporter.report(err, "session");
+        this.handshakeFailures[reason] = (this.handshakeFailures[reason] ?? 0) + 1;
         this.connections.delete(conn);
       },
     );

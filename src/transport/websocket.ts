@@ -24,7 +24,11 @@ export class WsDuplex {
     if (!err) this.receiver?.onDrain?.();
   };
 
-  constructor(private readonly ws: WebSocket) {
+  constructor(
+    private readonly ws: WebSocket,
+    /** The peer's TCP address (`ip:port`) as this server sees it; undefined on the client side. */
+    readonly remoteAddress?: string,
+  ) {
     ws.binaryType = "nodebuffer";
     ws.on("message", (data: Buffer, isBinary: boolean) => {
       if (!isBinary) return this.finish(new Error("text message on an XTMP WebSocket"));
@@ -130,7 +134,8 @@ export function attachWebSocket(server: HttpServer, path: string, onConnection: 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: false, clientTracking: false });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (pathOf(req) !== path) return;
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(new WsDuplex(ws)));
+    const remote = req.socket.remoteAddress === undefined ? undefined : `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(new WsDuplex(ws, remote)));
   };
   server.on("upgrade", onUpgrade);
   return {
