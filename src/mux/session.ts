@@ -18,6 +18,7 @@ import {
   MAX_WINDOW,
   type MuxSettings,
 } from "./control.js";
+import { abuse, abuseErrors, protocol } from "./errors.js";
 import { Fifo } from "./fifo.js";
 import { Lifetime } from "./lifetime.js";
 import { DEFAULT_MUX_LIMITS, type MuxLimits, type MuxOptions, type MuxStats } from "./options.js";
@@ -234,6 +235,10 @@ export class MuxSession implements FrameReceiver, StreamHost {
     this.unblock();
   }
 
+  onUnexpectedError(error: unknown): void {
+    this.reportUnexpected(error);
+  }
+
   private dispatch(f: Frame): void {
     if (f.streamId === 0) return this.sessionFrame(f);
     if (f.type === FrameType.OPEN) return this.onOpen(f);
@@ -404,16 +409,3 @@ export class MuxSession implements FrameReceiver, StreamHost {
 
 // headers of streams waiting for a concurrency slot (kept off the stream object, which never needs them again)
 const pendingHeaders = new WeakMap<MuxStream, Uint8Array>();
-
-function protocol(message: string): never {
-  throw new XtmpError(Code.INTERNAL, `protocol error: ${message}`);
-}
-
-// errors that close the session with CLOSE EXCESSIVE_LOAD
-const abuseErrors = new WeakSet<XtmpError>();
-
-function abuse(message: string): never {
-  const err = new XtmpError(Code.RESOURCE_EXHAUSTED, `excessive load: ${message}`);
-  abuseErrors.add(err);
-  throw err;
-}

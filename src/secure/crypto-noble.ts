@@ -6,7 +6,7 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { randomBytes } from "@noble/hashes/utils.js";
-import { assertNonZero, type Aead, type CipherName, type CryptoBackend } from "./crypto.js";
+import { assertNonZero, LowOrderPointError, type Aead, type CipherName, type CryptoBackend } from "./crypto.js";
 
 function concat(parts: Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0] as Uint8Array;
@@ -55,7 +55,7 @@ export const nobleCrypto: CryptoBackend = {
     try {
       out = x25519.getSharedSecret(priv, pub);
     } catch (err) {
-      throw new Error("x25519: low-order public key (all-zero shared secret)", { cause: err });
+      throw new LowOrderPointError({ cause: err });
     }
     return assertNonZero(out);
   },

@@ -1,6 +1,6 @@
 // node:crypto (OpenSSL) backend: the fast default on Node.js.
 import * as nc from "node:crypto";
-import { assertNonZero, type Aead, type CipherName, type CryptoBackend, type KeyPair } from "./crypto.js";
+import { assertNonZero, LowOrderPointError, type Aead, type CipherName, type CryptoBackend, type KeyPair } from "./crypto.js";
 
 const X25519_PKCS8 = Buffer.from("302e020100300506032b656e04220420", "hex");
 const ED25519_PKCS8 = Buffer.from("302e020100300506032b657004220420", "hex");
@@ -92,7 +92,7 @@ export const nodeCrypto: CryptoBackend = {
       out = nc.diffieHellman({ privateKey: privKey(X25519_PKCS8, priv), publicKey: pubKey("X25519", pub) });
     } catch (err) {
       // OpenSSL refuses an all-zero result itself; report it the same way as the noble backend
-      throw new Error("x25519: low-order public key (all-zero shared secret)", { cause: err });
+      throw new LowOrderPointError({ cause: err });
     }
     return assertNonZero(new Uint8Array(out));
   },

@@ -49,11 +49,19 @@ export interface CryptoBackend {
   randomBytes(length: number): Uint8Array;
 }
 
+/** The peer's X25519 key is a low-order point (all-zero shared secret): the peer's fault, not a bug. */
+export class LowOrderPointError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super("x25519: low-order public key (all-zero shared secret)", options);
+    this.name = "LowOrderPointError";
+  }
+}
+
 /** Throws when an X25519 result is all zeros (the peer sent a low-order point). */
 export function assertNonZero(shared: Uint8Array): Uint8Array {
   let acc = 0;
   for (let i = 0; i < shared.length; i++) acc |= shared[i] as number;
-  if (acc === 0) throw new Error("x25519: low-order public key (all-zero shared secret)");
+  if (acc === 0) throw new LowOrderPointError();
   return shared;
 }
 

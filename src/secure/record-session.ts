@@ -337,6 +337,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
         if (this.outBytes + this.used > this.maxOutbound && this.flushScheduled) this.holding = true;
       }
     } catch (err) {
+      if (!(err instanceof XtmpError)) this.receiver?.onUnexpectedError?.(err);
       this.close(XtmpError.from(err, Code.INTERNAL));
     }
   }

@@ -236,7 +236,9 @@ export class Server {
       (err: unknown) => {
         this.failed++;
         const reason: HandshakeFailureReason = err instanceof HandshakeError ? err.reason : "internal";
-        if (!(err instanceof HandshakeError)) this.reporter.report(err, "session");
+        // a bug (not the peer's doing) surfaces as reason "internal" with a non-XtmpError cause
+        const bug = err instanceof HandshakeError ? (err.reason === "internal" && err.cause !== undefined && !(err.cause instanceof XtmpError) ? err.cause : undefined) : err;
+        if (bug !== undefined) this.reporter.report(bug, "session");
         this.handshakeFailures[reason] = (this.handshakeFailures[reason] ?? 0) + 1;
         this.connections.delete(conn);
       },

@@ -47,6 +47,8 @@ export interface FrameReceiver {
   onClose(error?: XtmpError): void;
   /** Optional: the session is no longer write-blocked (see FrameDuplex `writeBlocked`). */
   onWritable?(): void;
+  /** Optional: an exception that is not a protocol error (a bug) was caught below us; the session closes next. */
+  onUnexpectedError?(error: unknown): void;
 }
 
 /** A session that carries frames (secure or insecure); what the mux layer runs on. */

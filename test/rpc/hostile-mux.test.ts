@@ -7,6 +7,7 @@ import { decodeGoAway } from "../../src/mux/control.js";
 import { encodeReset } from "../../src/mux/control.js";
 import { FrameFlags, FrameType } from "../../src/wire/frame-types.js";
 import { rawSession } from "../helpers/raw-session.js";
+import { nodeCrypto } from "../../src/secure/crypto-node.js";
 import { failure, until } from "../helpers/calls.js";
 
 const DUPLEX = "/grpc.testing.TestService/FullDuplexCall";
@@ -228,6 +229,32 @@ describe("hostile peers against the multiplexer", function () {
     expect(seen[0]).to.be.instanceOf(TypeError);
     expect(s.server.stats.unexpectedErrors.frame).to.equal(1);
     await legitimateCallWorks(s.port, s.key);
+  });
+
+  it("a bug during a handshake is counted as reason internal and reported to onUnexpectedError; the server keeps accepting", async () => {
+    const seen: Array<[unknown, string]> = [];
+    let broken = true;
+    const crypto = {
+      ...nodeCrypto,
+      x25519: (k: Uint8Array, p: Uint8Array) => {
+        if (broken) throw new TypeError("a bug in a crypto backend");
+        return nodeCrypto.x25519(k, p);
+      },
+    };
+    const identity = generateIdentity();
+    server = createServer({ identity, crypto, onUnexpectedError: (e, site) => seen.push([e, site]) });
+    server.add(TestServiceDefinition, gatedService().impl as never);
+    const { port } = await server.listen("xtmp://127.0.0.1:0");
+    const channel = createChannel(`xtmp://127.0.0.1:${port}`, { serverKey: identity.publicKey, datagram: false });
+    const err = await failure(createClient(TestServiceDefinition, channel).unaryCall({}));
+    expect(err.code).to.not.equal(Code.OK);
+    channel.close();
+    expect(server.stats.handshakeFailures.internal).to.equal(1);
+    expect(seen).to.have.length(1);
+    expect(seen[0]?.[0]).to.be.instanceOf(TypeError);
+    expect(seen[0]?.[1]).to.equal("session");
+    broken = false;
+    await legitimateCallWorks(port, identity.publicKey);
   });
 });
 

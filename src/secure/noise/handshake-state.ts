@@ -1,7 +1,7 @@
 // Noise HandshakeState: runs any pattern over 25519/SHA256 with ChaChaPoly or AESGCM (Noise section 5.3).
 import { Code, XtmpError } from "../../status/error.js";
 import { concatBytes } from "../../wire/bytes.js";
-import type { CipherName, CryptoBackend, KeyPair } from "../crypto.js";
+import { LowOrderPointError, type CipherName, type CryptoBackend, type KeyPair } from "../crypto.js";
 import type { Kem } from "../kem.js";
 import type { CipherState } from "./cipher-state.js";
 import { parsePattern, type Pattern, type Token } from "./patterns.js";
@@ -128,8 +128,9 @@ export class HandshakeState {
     if (!mine || !theirs) throw new Error(`noise: missing key for ${token}`);
     try {
       return this.crypto.x25519(mine.privateKey, theirs);
-    } catch {
-      return fail("peer sent a low-order public key");
+    } catch (err) {
+      if (err instanceof LowOrderPointError) return fail("peer sent a low-order public key");
+      throw err;
     }
   }
 
