@@ -53,11 +53,11 @@ export interface ServerSessionOptions extends SessionOptions {
   requirePostQuantum?: boolean;
   /** Handshakes in progress at once; more connections are refused with BUSY (default 64). */
   maxHandshakesInFlight?: number;
-  /** Handshakes in progress at once from one source address (default 16). */
+  /** Handshakes in progress at once from one source address (default 32). */
   maxHandshakesInFlightPerSource?: number;
-  /** Handshakes one source address may start per second, refilled continuously (default 50). */
+  /** Handshakes one source address may start per second, refilled continuously (default 100). */
   handshakesPerSecondPerSource?: number;
-  /** Burst of handshakes one source may start at once (the token bucket's size, default 100). */
+  /** Burst of handshakes one source may start at once (the token bucket's size, default 500). */
   handshakeBurstPerSource?: number;
   /** Source addresses tracked for the per-source limits; least recently seen are evicted (default 10,000). */
   maxHandshakeSources?: number;

@@ -48,7 +48,7 @@ function positiveInt(name: string, v: number | undefined, dflt: number, min = 1)
 
 /** Resolves and checks the admission options (throws RangeError on a bad value). */
 export function admissionLimits(o: ServerSessionOptions): AdmissionLimits {
-  const rate = o.handshakesPerSecondPerSource ?? 50;
+  const rate = o.handshakesPerSecondPerSource ?? 100;
   if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError("handshakesPerSecondPerSource must be a positive number");
   const cookies = o.handshakeCookies ?? "auto";
   if (cookies !== "auto" && cookies !== "always" && cookies !== "never") throw new RangeError("handshakeCookies must be auto, always or never");
@@ -58,9 +58,9 @@ export function admissionLimits(o: ServerSessionOptions): AdmissionLimits {
   if (!Number.isInteger(bits) || bits < 0 || bits > MAX_PUZZLE_BITS) throw new RangeError(`handshakePuzzleBits must be 0..${MAX_PUZZLE_BITS}`);
   return {
     maxHandshakesInFlight: positiveInt("maxHandshakesInFlight", o.maxHandshakesInFlight, 64),
-    maxHandshakesInFlightPerSource: positiveInt("maxHandshakesInFlightPerSource", o.maxHandshakesInFlightPerSource, 16),
+    maxHandshakesInFlightPerSource: positiveInt("maxHandshakesInFlightPerSource", o.maxHandshakesInFlightPerSource, 32),
     handshakesPerSecondPerSource: rate,
-    handshakeBurstPerSource: positiveInt("handshakeBurstPerSource", o.handshakeBurstPerSource, 100),
+    handshakeBurstPerSource: positiveInt("handshakeBurstPerSource", o.handshakeBurstPerSource, 500),
     maxHandshakeSources: positiveInt("maxHandshakeSources", o.maxHandshakeSources, 10_000),
     handshakeCookies: cookies,
     handshakeLoadRate: positiveInt("handshakeLoadRate", o.handshakeLoadRate, 200),
