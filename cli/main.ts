@@ -6,16 +6,19 @@ import { runDemo } from "../demo/run-demo.js";
 import { bpciDemoImpl } from "../services/bpci-demo.js";
 import { HealthRegistry } from "../services/health.js";
 import { testServiceImpl } from "../services/test-service.js";
-import { createServer, generateIdentity, loadIdentity, parsePublicKey, saveIdentity } from "../src/index.js";
+import { createServer, generateIdentity, loadIdentity, parsePublicKey, saveIdentity, type ServerOptions, type ServerStats } from "../src/index.js";
 import { serviceTable } from "./services.js";
 
 const USAGE = `usage: xtmp <command> [options]
 
 commands:
   keygen --out DIR                          create an Ed25519 identity in DIR (identity.json, identity.pub)
-  serve --listen HOST:PORT [--keys DIR] [--insecure]
+  serve --listen HOST:PORT [--keys DIR] [--insecure] [--ws HOST:PORT] [--limits JSON]
                                             serve BPCI (demo), the interop TestService and health until
-                                            SIGINT/SIGTERM, then drain
+                                            SIGINT/SIGTERM, then drain; --ws also listens for XTMP over
+                                            WebSocket at ws://HOST:PORT/xtmp; --limits merges a JSON
+                                            object into the server options; SIGUSR2 prints
+                                            "STATS <json>" (server.stats and memory) on stdout
   demo [--target HOST:PORT --server-key KEY]
                                             run the BPCI demo client (against its own server by default)
   services                                  print every generated service method with its XTMP rules
@@ -51,18 +54,50 @@ async function serve(flags: Map<string, string>, io: Io, stop: Promise<void>): P
   const insecure = flags.has("--insecure");
   const keys = flags.get("--keys");
   const identity = insecure ? undefined : keys ? await loadIdentity(keys) : generateIdentity();
+  const limits = parseLimits(flags.get("--limits"));
   const health = new HealthRegistry();
-  const server = createServer({ ...(identity ? { identity } : {}), insecure, onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
+  const server = createServer({ ...limits, ...(identity ? { identity } : {}), insecure, onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
   server.add(BpciServiceDefinition, bpciDemoImpl()).add(TestServiceDefinition, testServiceImpl).add(HealthDefinition, health.impl);
   const { host, port } = await server.listen(`xtmp://${listen}`);
   io.out(`xtmp serving on ${host}:${port}${insecure ? " (INSECURE: no encryption)" : ""}`);
   if (identity) io.out(`server key ${Buffer.from(identity.publicKey).toString("hex")}`);
+  const ws = flags.get("--ws");
+  if (ws) {
+    const w = await server.listen(`ws://${ws}/xtmp`);
+    io.out(`xtmp serving WebSocket on ws://${w.host}:${w.port}/xtmp`);
+  }
+  const printStats = () => io.out(`STATS ${statsJson(server.stats)}`);
+  process.on("SIGUSR2", printStats);
   await stop;
   io.out("draining…");
   health.shutdown();
   await server.shutdown({ graceMs: 5000 });
+  process.off("SIGUSR2", printStats);
   io.out("stopped");
   return 0;
+}
+
+/** Parses `--limits`: a JSON object of server options (numbers, booleans, strings), e.g. `{"maxConnections":50}`. */
+function parseLimits(text: string | undefined): Partial<ServerOptions> {
+  if (text === undefined) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new UsageError("--limits needs a JSON object");
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new UsageError("--limits needs a JSON object");
+  for (const [k, x] of Object.entries(v)) {
+    if (!["number", "boolean", "string"].includes(typeof x)) throw new UsageError(`--limits: ${k} must be a number, boolean or string`);
+  }
+  return v as Partial<ServerOptions>;
+}
+
+/** server.stats plus process memory (measured after a GC when node runs with --expose-gc), as JSON. */
+function statsJson(stats: ServerStats): string {
+  (globalThis as { gc?: () => void }).gc?.();
+  const replacer = (_k: string, x: unknown) => (typeof x === "bigint" ? Number(x) : x instanceof Map ? Object.fromEntries(x) : x);
+  return JSON.stringify({ ...stats, memory: process.memoryUsage() }, replacer);
 }
 
 /** Resolves on SIGINT or SIGTERM. */
@@ -97,7 +132,7 @@ export async function main(argv: readonly string[], io: Io = { out: console.log,
         return 0;
       }
       case "serve":
-        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag" }), io, stop);
+        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value" }), io, stop);
       case "demo": {
         const f = parseFlags(rest, { "--target": "value", "--server-key": "value" });
         const key = f.get("--server-key");
