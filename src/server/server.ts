@@ -11,7 +11,7 @@ import type { ImplementationOf } from "../rpc/typed.js";
 import { acceptSession, type Session } from "../secure/handshake.js";
 import { HandshakeError, type HandshakeFailureReason } from "../secure/handshake-error.js";
 import type { ServerSessionOptions } from "../secure/options.js";
-import { Feature } from "../wire/preamble.js";
+import { encodeServerHello, Feature, HelloStatus, PROTOCOL_VERSION } from "../wire/preamble.js";
 import { listenTcp, TcpDuplex, type TcpListener } from "../transport/tcp.js";
 import { attachWebSocket, listenWebSocket, type WsDuplex, type WsListener, type WsListenerStats } from "../transport/websocket.js";
 import type { Server as HttpServer } from "node:http";
@@ -229,9 +229,18 @@ export class Server {
       duplex.destroy();
       return;
     }
+    // admission first: a refusal costs one cached write, no session objects (floods arrive by the thousand)
+    const ticket = this.admission.admit(duplex.remoteAddress);
+    if ("refused" in ticket) {
+      this.failed++;
+      this.handshakeFailures[ticket.refused] = (this.handshakeFailures[ticket.refused] ?? 0) + 1;
+      duplex.write(busyHello(ticket.message));
+      duplex.destroy();
+      return;
+    }
     const conn: Connection = { duplex };
     this.connections.add(conn);
-    acceptSession(duplex, this.opts, { remoteAddress: duplex.remoteAddress, admission: this.admission }).then(
+    acceptSession(duplex, this.opts, { remoteAddress: duplex.remoteAddress, admission: { admit: () => ticket } }).then(
       (session) => this.serve(conn, session, udp),
       (err: unknown) => {
         this.failed++;
@@ -342,6 +351,17 @@ export class Server {
     }
     this.connections.clear();
   }
+}
+
+// ServerHello BUSY by refusal message (there are a handful of distinct messages)
+const busyHellos = new Map<string, Uint8Array>();
+function busyHello(message: string): Uint8Array {
+  let b = busyHellos.get(message);
+  if (!b) {
+    b = encodeServerHello({ version: PROTOCOL_VERSION, status: HelloStatus.BUSY, features: 0, reason: message });
+    if (busyHellos.size < 16) busyHellos.set(message, b);
+  }
+  return b;
 }
 
 /** Creates a server with the given identity, trust policy and limits. */
