@@ -58,21 +58,25 @@ async function serve(flags: Map<string, string>, io: Io, stop: Promise<void>): P
   const health = new HealthRegistry();
   const server = createServer({ ...limits, ...(identity ? { identity } : {}), insecure, onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
   server.add(BpciServiceDefinition, bpciDemoImpl()).add(TestServiceDefinition, testServiceImpl).add(HealthDefinition, health.impl);
-  const { host, port } = await server.listen(`xtmp://${listen}`);
-  io.out(`xtmp serving on ${host}:${port}${insecure ? " (INSECURE: no encryption)" : ""}`);
-  if (identity) io.out(`server key ${Buffer.from(identity.publicKey).toString("hex")}`);
-  const ws = flags.get("--ws");
-  if (ws) {
-    const w = await server.listen(`ws://${ws}/xtmp`);
-    io.out(`xtmp serving WebSocket on ws://${w.host}:${w.port}/xtmp`);
-  }
+  // installed before the address is printed: whoever reads it may ask for STATS at once
   const printStats = () => io.out(`STATS ${statsJson(server.stats)}`);
   process.on("SIGUSR2", printStats);
-  await stop;
-  io.out("draining…");
-  health.shutdown();
-  await server.shutdown({ graceMs: 5000 });
-  process.off("SIGUSR2", printStats);
+  try {
+    const { host, port } = await server.listen(`xtmp://${listen}`);
+    io.out(`xtmp serving on ${host}:${port}${insecure ? " (INSECURE: no encryption)" : ""}`);
+    if (identity) io.out(`server key ${Buffer.from(identity.publicKey).toString("hex")}`);
+    const ws = flags.get("--ws");
+    if (ws) {
+      const w = await server.listen(`ws://${ws}/xtmp`);
+      io.out(`xtmp serving WebSocket on ws://${w.host}:${w.port}/xtmp`);
+    }
+    await stop;
+    io.out("draining…");
+    health.shutdown();
+    await server.shutdown({ graceMs: 5000 });
+  } finally {
+    process.off("SIGUSR2", printStats);
+  }
   io.out("stopped");
   return 0;
 }

@@ -99,19 +99,16 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
  * messages lazily, as the consumer pulls. An exception from `map` rejects that `next()`.
  */
 export function mapQueue<T, U>(queue: AsyncQueue<T>, map: (item: T) => U): AsyncIterable<U> {
-  return {
+  // no async functions here: a call waiting for its next message holds a promise, not a suspended frame
+  const mapped = (r: IteratorResult<T>): IteratorResult<U> => (r.done ? { done: true, value: undefined } : { done: false, value: map(r.value) });
+  const iterable: AsyncIterable<U> = {
     [Symbol.asyncIterator]: () => {
       const it = queue[Symbol.asyncIterator]();
       return {
-        next: async (): Promise<IteratorResult<U>> => {
-          const r = await it.next();
-          return r.done ? { done: true, value: undefined } : { done: false, value: map(r.value) };
-        },
-        return: async (): Promise<IteratorResult<U>> => {
-          await queue.return();
-          return { done: true, value: undefined };
-        },
+        next: (): Promise<IteratorResult<U>> => it.next().then(mapped),
+        return: (): Promise<IteratorResult<U>> => queue.return().then(() => ({ done: true, value: undefined })),
       };
     },
   };
+  return iterable;
 }

@@ -39,8 +39,9 @@ export interface CallEnv {
 /** One call being served. */
 export class ServerCall implements StreamHandler, ServerContext {
   readonly method: string;
-  readonly responseHeaders = new Metadata();
-  readonly responseTrailers = new Metadata();
+  // created on first use: most handlers set no response metadata
+  private headersOut: Metadata | undefined;
+  private trailersOut: Metadata | undefined;
   readonly peerIdentity: Uint8Array | undefined;
   requestCompressed = false;
   // created on first use of ctx.signal: most handlers never look at it
@@ -75,6 +76,16 @@ export class ServerCall implements StreamHandler, ServerContext {
     stream.hold(); // the concurrency slot stays busy until the handler has finished
   }
 
+  /** Response headers to send (before the first response message). */
+  get responseHeaders(): Metadata {
+    return (this.headersOut ??= new Metadata());
+  }
+
+  /** Trailing metadata to send with the status. */
+  get responseTrailers(): Metadata {
+    return (this.trailersOut ??= new Metadata());
+  }
+
   /** Fires when the client cancels, the deadline passes or the session closes. */
   get signal(): AbortSignal {
     if (!this.abort) {
@@ -88,26 +99,19 @@ export class ServerCall implements StreamHandler, ServerContext {
     this.forceCompression = on;
   }
 
-  /** Runs the handler chain to completion; never throws. */
+  /** Runs the handler chain to completion; never throws. Frees the stream's concurrency slot at the end. */
   async run(invoke: ServerInvoke): Promise<void> {
     // frames that arrived with the OPEN (in the same read) are processed first: a stream the peer
     // already reset never reaches the handler
     await undefined;
-    try {
-      if (!this.finished) await this.serve(invoke);
-    } finally {
-      this.stream.release();
-    }
-  }
-
-  private async serve(invoke: ServerInvoke): Promise<void> {
-    if (this.deadline !== undefined) {
-      const ms = this.deadline - Date.now();
-      if (ms <= 0) return this.finish(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded before the call started"));
-      this.deadlineTimer = setTimeout(() => this.finish(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
-    }
     let out: AsyncIterator<unknown> | undefined;
     try {
+      if (this.finished) return;
+      if (this.deadline !== undefined) {
+        const ms = this.deadline - Date.now();
+        if (ms <= 0) return this.finish(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded before the call started"));
+        this.deadlineTimer = setTimeout(() => this.finish(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
+      }
       out = invoke({ method: this.desc, ctx: this, messages: this.decodedRequests() })[Symbol.asyncIterator]();
       for (;;) {
         const r = await out.next();
@@ -121,6 +125,7 @@ export class ServerCall implements StreamHandler, ServerContext {
       this.finish(XtmpError.from(err));
     } finally {
       if (this.finished && out?.return) void Promise.resolve(out.return()).catch(() => undefined); // stops a handler still running
+      this.stream.release();
     }
   }
 
@@ -137,7 +142,7 @@ export class ServerCall implements StreamHandler, ServerContext {
   private sendHeaders(): void {
     if (this.headersSent) return;
     this.headersSent = true;
-    this.stream.sendHeaders(encodeHeaderBlock([], this.responseHeaders));
+    this.stream.sendHeaders(encodeHeaderBlock([], this.headersOut));
   }
 
   private sendResponse(message: unknown): void {
@@ -181,7 +186,7 @@ export class ServerCall implements StreamHandler, ServerContext {
       const trailers: Array<[string, string | Uint8Array]> = [[":status", String(error?.code ?? Code.OK)]];
       if (error) trailers.push([":message", error.rawMessage]);
       for (const d of error?.details ?? []) trailers.push([":details-bin", d]);
-      const md = new Metadata(this.responseTrailers);
+      const md = new Metadata(this.trailersOut);
       for (const [k, v] of error?.metadata ?? []) md.append(k, v);
       this.stream.sendTrailers(encodeHeaderBlock(trailers, md));
     }

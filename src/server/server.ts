@@ -16,7 +16,7 @@ import { listenTcp, TcpDuplex, type TcpListener } from "../transport/tcp.js";
 import { attachWebSocket, listenWebSocket, type WsDuplex, type WsListener, type WsListenerStats } from "../transport/websocket.js";
 import type { Server as HttpServer } from "node:http";
 import { parseAddress } from "../transport/address.js";
-import { ServerCall } from "./call.js";
+import { ServerCall, type CallEnv } from "./call.js";
 import { ServerDatagrams } from "./datagrams.js";
 import { createMessageSigner } from "../secure/message-signing.js";
 import { nodeCrypto } from "../secure/crypto-node.js";
@@ -269,6 +269,7 @@ export class Server {
       onDone: () => this.calls--,
     };
     conn.budget = env.decompressionBudget;
+    const tcpEnv = datagram ? { ...env, datagram: undefined } : env; // calls that did not ask for datagrams
     conn.mux = new MuxSession(session, {
       isClient: false,
       settings: { maxConcurrentStreams: this.opts.maxConcurrentStreams ?? 1000 },
@@ -282,7 +283,7 @@ export class Server {
         resetsPerSecond: this.opts.maxResetsPerSecond ?? DEFAULT_MUX_LIMITS.resetsPerSecond,
       },
       onUnexpectedError: (err) => this.reporter.report(err, "frame"),
-      onStream: (stream, headers) => this.dispatch(stream, headers, env),
+      onStream: (stream, headers) => this.dispatch(stream, headers, env, tcpEnv),
       onClose: (error) => {
         const why = error ? Code[error.code] : "OK";
         this.sessionsClosed[why] = (this.sessionsClosed[why] ?? 0) + 1;
@@ -295,7 +296,7 @@ export class Server {
     if (this.shuttingDown) conn.mux.goAway("server is shutting down");
   }
 
-  private dispatch(stream: MuxStream, block: Uint8Array, env: ConstructorParameters<typeof ServerCall>[4]): void {
+  private dispatch(stream: MuxStream, block: Uint8Array, env: CallEnv, tcpEnv: CallEnv): void {
     let headers;
     try {
       headers = decodeHeaderBlock(block);
@@ -320,7 +321,7 @@ export class Server {
     }
     this.calls++;
     const wantsDatagram = route.method.rules.delivery === "datagram" && pseudoText(headers, ":delivery") === "datagram";
-    const call = new ServerCall(stream, route.method, headers.metadata, decodeTimeout(pseudoText(headers, ":timeout")), wantsDatagram ? env : { ...env, datagram: undefined });
+    const call = new ServerCall(stream, route.method, headers.metadata, decodeTimeout(pseudoText(headers, ":timeout")), wantsDatagram ? env : tcpEnv);
     void call.run(route.invoke);
   }
 

@@ -9,6 +9,8 @@ import type { Frame } from "../../src/wire/frame.js";
 export interface Inbox {
   frames: Frame[];
   closed: Promise<XtmpError | undefined>;
+  /** Exceptions the session reported as bugs (not protocol errors) before closing. */
+  unexpected: unknown[];
   /** Resolves when `n` frames have arrived. */
   waitFor(n: number): Promise<Frame[]>;
 }
@@ -16,6 +18,7 @@ export interface Inbox {
 /** Installs a receiver that copies every frame. */
 export function inbox(session: Session): Inbox {
   const frames: Frame[] = [];
+  const unexpected: unknown[] = [];
   let waiters: Array<{ n: number; resolve: (f: Frame[]) => void }> = [];
   let onClose!: (e: XtmpError | undefined) => void;
   const closed = new Promise<XtmpError | undefined>((r) => (onClose = r));
@@ -25,10 +28,12 @@ export function inbox(session: Session): Inbox {
       waiters = waiters.filter((w) => (frames.length >= w.n ? (w.resolve(frames), false) : true));
     },
     onClose: (e) => onClose(e),
+    onUnexpectedError: (e) => void unexpected.push(e),
   });
   return {
     frames,
     closed,
+    unexpected,
     waitFor: (n) => (frames.length >= n ? Promise.resolve(frames) : new Promise((resolve) => waiters.push({ n, resolve }))),
   };
 }

@@ -15,8 +15,8 @@ import { ClientDatagrams } from "../../src/client/datagrams.js";
 import { CHALLENGES_PER_SECOND, MAX_PENDING_CHALLENGES, ServerDatagrams } from "../../src/server/datagrams.js";
 import { decodeDatagram, DatagramKind, encodeDatagramMessages, encodeProbe } from "../../src/wire/datagram.js";
 import { until } from "../helpers/calls.js";
+import { udpRelay } from "../helpers/udp-relay.js";
 
-type Addr = { address: string; port: number };
 
 /** A loopback UDP socket that records what it receives. */
 async function udpSocket() {
@@ -28,40 +28,19 @@ async function udpSocket() {
 }
 type Sock = Awaited<ReturnType<typeof udpSocket>>;
 
-/** A loopback relay client <-> server that records client datagrams and can withhold ("steal") the next ones. */
+/** A relay client <-> server that records client datagrams and can withhold ("steal") the next ones. */
 async function relay(serverPort: number) {
-  const front = dgram.createSocket("udp4");
-  let back = dgram.createSocket("udp4");
-  let client: Addr | undefined;
   const state = { steal: 0, stolen: [] as Buffer[], seen: [] as Buffer[] };
-  const wire = (s: dgram.Socket) => s.on("message", (m) => client && front.send(m, client.port, client.address));
-  wire(back);
-  front.on("message", (m, rinfo) => {
-    client = { address: rinfo.address, port: rinfo.port };
-    state.seen.push(m);
-    if (state.steal > 0) {
+  const r = await udpRelay(serverPort, {
+    toServer(m) {
+      state.seen.push(m);
+      if (state.steal <= 0) return true;
       state.steal--;
       state.stolen.push(m);
-      return;
-    }
-    back.send(m, serverPort, "127.0.0.1");
+      return false;
+    },
   });
-  await new Promise<void>((r) => front.bind(0, "127.0.0.1", r));
-  return {
-    port: front.address().port,
-    state,
-    /** The relay's upstream port changes (as after a NAT rebinding). */
-    async rebind() {
-      back.close();
-      back = dgram.createSocket("udp4");
-      wire(back);
-      await new Promise<void>((r) => back.bind(0, "127.0.0.1", r));
-    },
-    close() {
-      front.close();
-      back.close();
-    },
-  };
+  return { ...r, state };
 }
 
 /** A matching client/server pair of datagram keys (as a handshake would derive), the client's sends starting at `first`. */

@@ -1,6 +1,5 @@
 // DATAGRAM methods over UDP: delivery, fallback to TCP, a lossy/duplicating/reordering relay, migration.
 import { expect } from "chai";
-import * as dgram from "node:dgram";
 import { BpciServiceDefinition } from "../../generated/bpci/v1/bpci_xtmp.js";
 import { bpciDemoImpl } from "../../services/bpci-demo.js";
 import { TestServiceDefinition } from "../../generated/grpc/testing/test_xtmp.js";
@@ -8,62 +7,40 @@ import { testServiceImpl } from "../../services/test-service.js";
 import { Code, createChannel, createClient, createServer, generateIdentity, nobleCrypto, nodeCrypto, XtmpError, type Channel, type CipherName, type DatagramCallStats } from "../../src/index.js";
 import { conformance } from "./conformance.js";
 import { until } from "../helpers/calls.js";
+import { udpRelay } from "../helpers/udp-relay.js";
 import { readFileSync } from "node:fs";
 import { DatagramKeys, deriveDatagramKeys } from "../../src/secure/datagram.js";
 import { decodeDatagram } from "../../src/wire/datagram.js";
 
 
-/** A bounded in-test UDP relay on loopback that drops, duplicates and reorders server->client datagrams. */
+/** A bounded relay that drops, duplicates and reorders server->client datagrams (seeded). */
 async function relay(serverPort: number, opts: { drop: number; duplicate: number; reorder: number; seed: number }) {
   let seed = opts.seed;
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const front = dgram.createSocket("udp4");
-  let back = dgram.createSocket("udp4");
-  let client: { address: string; port: number } | undefined;
   let held: Buffer | undefined;
   const counts = { forwarded: 0, dropped: 0, duplicated: 0, reordered: 0 };
-  const toClient = (msg: Buffer) => {
-    if (!client) return;
-    if (counts.forwarded + counts.dropped > 20_000) return; // bounded
-    if (rand() < opts.drop) return void counts.dropped++;
-    if (held === undefined && rand() < opts.reorder) {
-      held = msg; // released after the next one
-      counts.reordered++;
-      return;
-    }
-    front.send(msg, client.port, client.address);
-    counts.forwarded++;
-    if (rand() < opts.duplicate) {
-      front.send(msg, client.port, client.address);
-      counts.duplicated++;
-    }
-    if (held) {
-      front.send(held, client.port, client.address);
-      held = undefined;
-    }
-  };
-  const wire = (s: dgram.Socket) => s.on("message", toClient);
-  wire(back);
-  front.on("message", (msg, rinfo) => {
-    client = { address: rinfo.address, port: rinfo.port };
-    back.send(msg, serverPort, "127.0.0.1");
+  const r = await udpRelay(serverPort, {
+    toClient(msg, send) {
+      if (counts.forwarded + counts.dropped > 20_000) return; // bounded
+      if (rand() < opts.drop) return void counts.dropped++;
+      if (held === undefined && rand() < opts.reorder) {
+        held = msg; // released after the next one
+        counts.reordered++;
+        return;
+      }
+      send(msg);
+      counts.forwarded++;
+      if (rand() < opts.duplicate) {
+        send(msg);
+        counts.duplicated++;
+      }
+      if (held) {
+        send(held);
+        held = undefined;
+      }
+    },
   });
-  await new Promise<void>((r) => front.bind(0, "127.0.0.1", r));
-  return {
-    port: front.address().port,
-    counts,
-    /** The relay's upstream source port changes (as after a NAT rebinding). */
-    async rebind() {
-      back.close();
-      back = dgram.createSocket("udp4");
-      wire(back);
-      await new Promise<void>((r) => back.bind(0, "127.0.0.1", r));
-    },
-    close() {
-      front.close();
-      back.close();
-    },
-  };
+  return { ...r, counts };
 }
 
 describe("DATAGRAM methods over UDP", function () {
