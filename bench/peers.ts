@@ -15,6 +15,19 @@ import { BenchServiceDefinition, type BenchServiceImplementation } from "./gen/b
 import { BenchService as BenchServiceEs } from "./gen/es/bench/v1/bench_pb.js";
 import { createChannel, createClient, createServer, generateIdentity, parsePublicKey, type Channel, type CipherName } from "../src/index.js";
 
+/**
+ * The benchmark measures capacity from one client host, so the per-source admission limits, the
+ * connection cap and handshake cookies (which a hostile client would meet) are lifted; grpc-js and
+ * Connect have no such limits either.
+ */
+const CAPACITY = {
+  maxConnections: 50_000,
+  maxHandshakesInFlightPerSource: 64,
+  handshakesPerSecondPerSource: 1e9,
+  handshakeBurstPerSource: 1e9,
+  handshakeCookies: "never",
+} as const;
+
 /** The operations every scenario uses, implemented once per stack. */
 export interface PeerClient {
   /** One unary call with a payload; resolves with the response payload size. */
@@ -87,9 +100,9 @@ const grpcDef: grpc.ServiceDefinition = {
 /** Starts every server in this process; returns their addresses. */
 export async function startServers(): Promise<Addresses> {
   const identity = generateIdentity();
-  const xtmp = createServer({ identity, maxConcurrentStreams: 10_000, keepaliveMs: 0 });
+  const xtmp = createServer({ identity, maxConcurrentStreams: 10_000, keepaliveMs: 0, ...CAPACITY });
   xtmp.add(BenchServiceDefinition, impl);
-  const insecure = createServer({ insecure: true, maxConcurrentStreams: 10_000, keepaliveMs: 0 });
+  const insecure = createServer({ insecure: true, maxConcurrentStreams: 10_000, keepaliveMs: 0, ...CAPACITY });
   insecure.add(BenchServiceDefinition, impl);
   const xa = await xtmp.listen("127.0.0.1:0");
   const xi = await insecure.listen("127.0.0.1:0");
