@@ -31,6 +31,6 @@ export type { RekeyPolicy, RecordStats } from "./secure/record-session.js";
 export { connectSession, acceptSession, type Session } from "./secure/handshake.js";
 export { duplexPair, type ByteDuplex, type ByteReceiver, type FrameDuplex, type FrameReceiver } from "./wire/duplex.js";
 export type { ClientInterceptor, ClientInvoke, ClientRequest, ClientResponse, ServerInterceptor, ServerInvoke, ServerRequest } from "./rpc/interceptor.js";
-export { createChannel, Channel, type ChannelOptions, type ChannelState } from "./client/channel.js";
+export { createChannel, Channel, type ChannelCloseOptions, type ChannelOptions, type ChannelState } from "./client/channel.js";
 export { createClient, type ClientCallOptions } from "./client/client.js";
 export { createServer, Server, type ServerOptions, type ServerStats } from "./server/server.js";

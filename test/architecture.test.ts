@@ -1,6 +1,6 @@
 // Enforces the layering of src/ (who may import whom), file size and header comments.
 import { expect } from "chai";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, posix, relative } from "node:path";
 import { ROOT } from "../codegen/test/build-request.js";
 
@@ -27,6 +27,11 @@ function files(dir: string): string[] {
 
 const SRC = join(ROOT, "src");
 const srcFiles = files(SRC).map((f) => relative(SRC, f).split("\\").join("/"));
+
+/** Directories whose files may import only the public entry of src. */
+const PUBLIC_API_ONLY = ["demo", "cli", "services", "examples"];
+/** Directories whose files need a header comment and a bounded length. */
+const HEADER_CHECKED = ["src", "codegen", "cli", "demo", "services", "examples", "browser", "bench", "attack"];
 
 function layerOf(file: string): string {
   const parts = file.split("/");
@@ -60,28 +65,23 @@ describe("architecture", () => {
     expect(violations).to.deep.equal([]);
   });
 
+  it("every directory these checks cover exists (a renamed one must not be skipped silently)", () => {
+    const missing = [...new Set([...PUBLIC_API_ONLY, ...HEADER_CHECKED])].filter((d) => !existsSync(join(ROOT, d)) || !statSync(join(ROOT, d)).isDirectory());
+    expect(missing).to.deep.equal([]);
+  });
+
   it("demo and cli use only src/index.ts (the public entry); bench may measure internals", () => {
-    const outside = ["demo", "cli", "services", "examples"].flatMap((d) => {
-      try {
-        return files(join(ROOT, d));
-      } catch {
-        return [];
-      }
-    });
+    const outside = PUBLIC_API_ONLY.flatMap((d) => files(join(ROOT, d)));
+    expect(outside.length, "files checked").to.be.greaterThan(0);
     const bad = outside.filter((f) => /from\s+["'][./]+src\/(?!index\.js)/.test(readFileSync(f, "utf8")));
     expect(bad.map((f) => relative(ROOT, f))).to.deep.equal([]);
   });
 
   it("files start with a one-line header comment and stay under ~400 lines", () => {
-    const dirs = ["src", "codegen", "cli", "demo", "services", "examples", "browser", "bench", "attack"];
-    for (const d of dirs) {
-      let list: string[];
-      try {
-        // generated code (golden files, bench/gen) is exempt
-        list = files(join(ROOT, d)).filter((f) => !f.includes(join("codegen", "test", "golden")) && !f.includes(join("bench", "gen")));
-      } catch {
-        continue;
-      }
+    for (const d of HEADER_CHECKED) {
+      // generated code (golden files, bench/gen) is exempt
+      const list = files(join(ROOT, d)).filter((f) => !f.includes(join("codegen", "test", "golden")) && !f.includes(join("bench", "gen")));
+      expect(list.length, `${d} has no .ts files to check`).to.be.greaterThan(0);
       for (const f of list) {
         const text = readFileSync(f, "utf8");
         expect(text.startsWith("// "), `${relative(ROOT, f)} needs a header comment`).to.equal(true);

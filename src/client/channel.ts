@@ -41,6 +41,18 @@ export interface ChannelOptions extends ClientSessionOptions {
   maxDecompressedBytesPerSecond?: number;
   /** Exceptions that are nobody's protocol error (bugs) caught in the channel's sessions; the session involved is closed. */
   onUnexpectedError?: (error: unknown) => void;
+  /** Largest response header block (headers or trailers, all fragments) accepted (default 64 KiB; larger fail RESOURCE_EXHAUSTED). */
+  maxHeaderBytes?: number;
+  /** Calls that may wait for the server's concurrency limit (MAX_CONCURRENT_STREAMS) per session (default 10,000); more fail RESOURCE_EXHAUSTED at once. */
+  maxQueuedStreams?: number;
+  /** @internal Testing only: the first stream id of each session (to cross the end of the 31-bit id space). */
+  firstStreamId?: number;
+}
+
+/** Options of a graceful `Channel.close()`. */
+export interface ChannelCloseOptions {
+  /** How long calls in flight may take to finish before they fail UNAVAILABLE (default 10,000 ms). */
+  graceMs?: number;
 }
 
 /** Connection state of a channel. */
@@ -67,6 +79,8 @@ export class Channel {
   /** Interceptors applied to every call. */
   readonly interceptors: readonly ClientInterceptor[];
   private current: ChannelSession | undefined;
+  // every open session: the current one, plus older ones finishing their calls (out of stream ids)
+  private readonly sessions = new Set<ChannelSession>();
   private connecting: Promise<ChannelSession> | undefined;
   private closed = false;
   private readonly address: string;
@@ -162,28 +176,60 @@ export class Channel {
         maxRecvMessage: this.maxRecvMessage,
         keepaliveMs: this.opts.keepaliveMs ?? 30_000,
         ...(this.opts.onUnexpectedError ? { onUnexpectedError: this.opts.onUnexpectedError } : {}),
+        ...(this.opts.maxHeaderBytes !== undefined ? { maxHeaderBytes: this.opts.maxHeaderBytes } : {}),
+        ...(this.opts.maxQueuedStreams !== undefined ? { maxQueuedStreams: this.opts.maxQueuedStreams } : {}),
+        ...(this.opts.firstStreamId !== undefined ? { firstStreamId: this.opts.firstStreamId } : {}),
         onClose: () => {
           cs.udp?.close();
+          this.sessions.delete(cs);
           if (this.current === cs) this.current = undefined;
         },
       }),
     };
+    if (!cs.mux.isClosed) this.sessions.add(cs);
     const a = parseAddress(this.usedFallback ? (this.opts.fallback as string) : this.address);
     if (secure.datagram && a.scheme === "xtmp" && this.opts.datagram !== false) {
       const to = this.opts.datagramAddress ? parseAddress(this.opts.datagramAddress) : a;
       cs.udp = await ClientDatagrams.open(secure.datagram, { address: to.host, port: to.port }, () => cs.mux, this.opts.onUnexpectedError ? { onUnexpectedError: this.opts.onUnexpectedError } : {});
       if (cs.mux.isClosed) cs.udp.close();
     }
+    if (this.closed) {
+      cs.mux.close();
+      throw new XtmpError(Code.UNAVAILABLE, "channel is closed");
+    }
+    // the session we replace (out of stream ids, or going away) finishes its calls, then closes itself
     this.current = cs;
     return cs;
   }
 
-  /** Closes the channel: in-flight calls fail with UNAVAILABLE; later calls fail at once. */
-  close(): void {
+  /**
+   * Closes the channel; later calls fail UNAVAILABLE at once. Without options, calls in flight fail
+   * UNAVAILABLE now. With `{ graceMs }`, they may finish (each session closes with CLOSE NO_ERROR as
+   * soon as its calls are done); those still running after `graceMs` fail UNAVAILABLE. The promise
+   * resolves when every session has closed.
+   */
+  close(): void;
+  close(options: ChannelCloseOptions): Promise<void>;
+  close(options?: ChannelCloseOptions): void | Promise<void> {
     this.closed = true;
-    this.current?.mux.close();
     this.current = undefined;
+    const live = [...this.sessions];
+    if (!options) {
+      for (const s of live) s.mux.close();
+      return;
+    }
+    const graceMs = options.graceMs ?? 10_000;
+    return Promise.all(live.map((s) => closeGracefully(s.mux, graceMs))).then(() => undefined);
   }
+}
+
+/** Retires a session (no new streams), waits up to `graceMs` for its streams, then closes it. */
+async function closeGracefully(mux: MuxSession, graceMs: number): Promise<void> {
+  mux.retire();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([mux.drained(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+  clearTimeout(timer);
+  mux.close(new XtmpError(Code.UNAVAILABLE, `channel closed: calls still running after the ${graceMs} ms grace period`));
 }
 
 /** Opens the byte stream for an address: TCP for xtmp://, a WebSocket for ws:// and wss://. */

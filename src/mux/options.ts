@@ -17,6 +17,9 @@ export interface MuxLimits {
   maxAgeGraceMs: number;
 }
 
+/** Default bound of the queue of streams waiting for the peer's MAX_CONCURRENT_STREAMS (`maxQueuedStreams`). */
+export const DEFAULT_MAX_QUEUED_STREAMS = 10_000;
+
 /** Default limits. */
 export const DEFAULT_MUX_LIMITS: MuxLimits = { controlFramesPerSecond: 50, resetsPerSecond: 200, idleTimeoutMs: 300_000, maxAgeMs: 0, maxAgeGraceMs: 30_000 };
 
@@ -28,6 +31,12 @@ export interface MuxOptions {
   settings?: Partial<MuxSettings>;
   /** Largest message we accept (default 4 MiB). */
   maxRecvMessage?: number;
+  /** Largest header block we accept, all CONTINUATION fragments included (default 64 KiB); larger ones fail RESOURCE_EXHAUSTED. */
+  maxHeaderBytes?: number;
+  /** Streams that may wait for the peer's concurrency limit (default 10,000); more fail RESOURCE_EXHAUSTED at once. */
+  maxQueuedStreams?: number;
+  /** The first stream id this side uses (default 1 for the client). For tests that cross the end of the id space. */
+  firstStreamId?: number;
   /** Send a PING after this many idle milliseconds (0 = off). */
   keepaliveMs?: number;
   /** Close the session when a PING is not answered within this many ms (default 20,000). */
@@ -54,4 +63,8 @@ export interface MuxStats {
   streamsOpened: number;
   /** Streams occupying a concurrency slot (open, or closed with a handler still running). */
   busySlots: number;
+  /** Streams refused because `maxQueuedStreams` streams already waited for a slot. */
+  queueRefusals: number;
+  /** Bytes of a partially received header block held now (at most `maxHeaderBytes`). */
+  headerBlockBytes: number;
 }

@@ -18,13 +18,17 @@ import {
   MAX_WINDOW,
   type MuxSettings,
 } from "./control.js";
-import { abuse, abuseErrors, protocol } from "./errors.js";
-import { Fifo } from "./fifo.js";
+import { abuse, abuseErrors, callHook, protocol } from "./errors.js";
+import { DEFAULT_MAX_HEADER_BYTES, HeaderAssembler, sendHeaderBlock, type HeaderFrame } from "./header-blocks.js";
+import { Keepalive } from "./keepalive.js";
 import { Lifetime } from "./lifetime.js";
-import { DEFAULT_MUX_LIMITS, type MuxLimits, type MuxOptions, type MuxStats } from "./options.js";
+import { LocalStreams, STREAM_ID_RESERVE } from "./local-streams.js";
+import { DEFAULT_MAX_QUEUED_STREAMS, DEFAULT_MUX_LIMITS, type MuxLimits, type MuxOptions, type MuxStats } from "./options.js";
 import { MuxStream, type StreamHandler, type StreamHost } from "./stream.js";
 
-export { DEFAULT_MUX_LIMITS, type MuxLimits, type MuxOptions, type MuxStats } from "./options.js";
+export { DEFAULT_MAX_QUEUED_STREAMS, DEFAULT_MUX_LIMITS, type MuxLimits, type MuxOptions, type MuxStats } from "./options.js";
+export { DEFAULT_MAX_HEADER_BYTES } from "./header-blocks.js";
+export { STREAM_ID_RESERVE } from "./local-streams.js";
 
 /** Many streams over one session. */
 export class MuxSession implements FrameReceiver, StreamHost {
@@ -32,6 +36,8 @@ export class MuxSession implements FrameReceiver, StreamHost {
   sessionSendWindow = DEFAULT_SETTINGS.sessionWindow;
   /** Largest message accepted. */
   readonly maxRecvMessage: number;
+  /** Largest header block accepted (all fragments of an OPEN, HEADERS or TRAILERS). */
+  readonly maxHeaderBytes: number;
   private readonly local: MuxSettings;
   private peer: MuxSettings = { ...DEFAULT_SETTINGS };
   // until the peer acknowledges our SETTINGS it may still be using the defaults, so we accept
@@ -40,7 +46,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
   private sessionRecvWindow: number;
   private sessionUnacked = 0;
   private readonly streams = new Map<number, MuxStream>();
-  private readonly waiting = new Fifo<MuxStream>();
+  private readonly own: LocalStreams;
   private readonly limits: MuxLimits;
   private readonly controlBudget: RateBudget;
   private readonly resetBudget: RateBudget;
@@ -48,15 +54,15 @@ export class MuxSession implements FrameReceiver, StreamHost {
   private busy = 0;
   private lifetime: Lifetime | undefined;
   private readonly blockedStreams = new Set<MuxStream>();
-  private nextLocalId: number;
   private lastRemoteId = 0;
   private opened = 0;
   private goAwaySent = false;
   private goAwayReceived = false;
+  // no new streams by local decision (retire()); the session closes once its streams are done
+  private retiring = false;
   private closed = false;
-  private lastActivity = Date.now();
-  private pingOutstanding: { payload: Uint8Array; sentAt: number; resolve: (rtt: number) => void }[] = [];
-  private keepaliveTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly headerBlocks: HeaderAssembler;
+  private readonly keepalive: Keepalive;
   private drainWaiters: Array<() => void> = [];
 
   constructor(
@@ -66,18 +72,17 @@ export class MuxSession implements FrameReceiver, StreamHost {
     this.local = { ...DEFAULT_SETTINGS, ...opts.settings };
     this.sessionRecvWindow = Math.max(this.local.sessionWindow, DEFAULT_SETTINGS.sessionWindow);
     this.maxRecvMessage = opts.maxRecvMessage ?? 4 << 20;
-    this.nextLocalId = opts.isClient ? 1 : 2;
+    this.maxHeaderBytes = opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+    this.headerBlocks = new HeaderAssembler(this.maxHeaderBytes);
+    this.own = new LocalStreams(opts.firstStreamId ?? (opts.isClient ? 1 : 2), opts.maxQueuedStreams ?? DEFAULT_MAX_QUEUED_STREAMS);
     this.limits = { ...DEFAULT_MUX_LIMITS, ...opts.limits };
     this.controlBudget = new RateBudget(this.limits.controlFramesPerSecond, this.limits.controlFramesPerSecond * 4);
     this.resetBudget = new RateBudget(this.limits.resetsPerSecond, this.limits.resetsPerSecond * 5);
+    const answer = (p: Uint8Array) => (this.spendControl("PING"), this.sendFrame(FrameType.PING, FrameFlags.ACK, 0, p));
+    this.keepalive = new Keepalive({ sendPing: (p) => this.sendFrame(FrameType.PING, 0, 0, p), answer, close: (e) => this.close(e) }, opts.keepaliveMs, opts.keepaliveTimeoutMs ?? 20_000);
     duplex.setReceiver(this);
     if (this.closed) return;
     this.sendFrame(FrameType.SETTINGS, 0, 0, encodeSettings(this.local));
-    if (opts.keepaliveMs) {
-      const timeout = opts.keepaliveTimeoutMs ?? 20_000;
-      this.keepaliveTimer = setInterval(() => this.keepalive(timeout), Math.min(opts.keepaliveMs, timeout));
-      this.keepaliveTimer.unref?.();
-    }
     if (!opts.isClient) this.lifetime = new Lifetime({ isIdle: () => this.streams.size === 0 && this.busy === 0, goAway: (r) => this.goAway(r), close: (e) => this.close(e), drained: () => this.drained() }, this.limits);
   }
 
@@ -93,12 +98,20 @@ export class MuxSession implements FrameReceiver, StreamHost {
 
   /** Counters. */
   get stats(): MuxStats {
-    return { activeStreams: this.streams.size, queuedStreams: this.waiting.length, streamsOpened: this.opened, busySlots: this.busy };
+    return { activeStreams: this.streams.size, queuedStreams: this.own.waiting.length, streamsOpened: this.opened, busySlots: this.busy, queueRefusals: this.own.queueRefusals, headerBlockBytes: this.headerBlocks.bufferedBytes };
   }
 
-  /** Whether new streams may be opened here. */
+  /**
+   * Whether new calls should use this session: false once it closed, is going away, retires, or has
+   * fewer than STREAM_ID_RESERVE stream ids left (then the owner opens a new session, as after GOAWAY).
+   */
   get isAvailable(): boolean {
-    return !this.closed && !this.goAwayReceived && !this.goAwaySent;
+    return this.accepting && this.own.spareIds > STREAM_ID_RESERVE;
+  }
+
+  // whether openStream() takes streams at all (the id reserve serves callers that obtained the session earlier)
+  private get accepting(): boolean {
+    return !this.closed && !this.goAwayReceived && !this.goAwaySent && !this.retiring;
   }
 
   /** Whether the session has closed. */
@@ -106,25 +119,35 @@ export class MuxSession implements FrameReceiver, StreamHost {
     return this.closed;
   }
 
-  /** Opens a stream; it is queued (id 0) while the peer's concurrency limit is reached. */
+  /**
+   * Opens a stream; it is queued (id 0) while the peer's concurrency limit is reached. Throws
+   * UNAVAILABLE when the session takes no new streams (closed, going away, retiring, out of ids) and
+   * RESOURCE_EXHAUSTED when `maxQueuedStreams` streams already wait.
+   */
   openStream(headers: Uint8Array, handler: StreamHandler): MuxStream {
-    if (!this.isAvailable) throw new XtmpError(Code.UNAVAILABLE, this.closed ? "session is closed" : "session is going away");
+    if (!this.accepting) throw new XtmpError(Code.UNAVAILABLE, this.closed ? "session is closed" : "session is going away");
+    const mustWait = this.streams.size >= this.peer.maxConcurrentStreams;
+    this.own.admit(mustWait, this.peer.maxConcurrentStreams);
     const stream = new MuxStream(this, this.peer.initialStreamWindow, this.local.initialStreamWindow);
     stream.setHandler(handler);
-    pendingHeaders.set(stream, headers);
-    if (this.streams.size >= this.peer.maxConcurrentStreams) this.waiting.push(stream);
-    else this.activate(stream);
+    if (mustWait) this.own.enqueue(stream, headers);
+    else this.activate(stream, headers);
     return stream;
   }
 
-  private activate(stream: MuxStream): void {
-    stream.id = this.nextLocalId;
-    this.nextLocalId += 2;
+  private activate(stream: MuxStream, headers?: Uint8Array): void {
+    const queued = this.own.assign(stream);
     this.streams.set(stream.id, stream);
     this.opened++;
-    this.sendFrame(FrameType.OPEN, 0, stream.id, pendingHeaders.get(stream) ?? new Uint8Array(0));
-    pendingHeaders.delete(stream);
+    this.sendHeaderBlock(FrameType.OPEN, stream.id, headers ?? queued ?? new Uint8Array(0));
     stream.flush();
+  }
+
+  /** Takes no new streams; those open or queued finish, then the session closes (CLOSE NO_ERROR). */
+  retire(): void {
+    if (this.retiring || this.closed) return;
+    this.retiring = true;
+    if (this.streams.size === 0 && this.own.waiting.length === 0) this.close();
   }
 
   /** The handler of an open stream (used to route messages that arrive outside the stream, by datagram). */
@@ -134,12 +157,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
 
   /** Measures the round-trip time with a PING. */
   ping(): Promise<number> {
-    const payload = new Uint8Array(8);
-    new DataView(payload.buffer).setFloat64(0, performance.now());
-    return new Promise((resolve) => {
-      this.pingOutstanding.push({ payload, sentAt: performance.now(), resolve });
-      this.sendFrame(FrameType.PING, 0, 0, payload);
-    });
+    return this.keepalive.ping();
   }
 
   /** Graceful shutdown: announce GOAWAY, refuse new streams, let open ones finish. */
@@ -151,7 +169,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
 
   /** Resolves when no stream is open (or the session closed). */
   drained(): Promise<void> {
-    if (this.streams.size === 0 && this.waiting.length === 0) return Promise.resolve();
+    if (this.streams.size === 0 && this.own.waiting.length === 0) return Promise.resolve();
     return new Promise((r) => this.drainWaiters.push(r));
   }
 
@@ -168,6 +186,10 @@ export class MuxSession implements FrameReceiver, StreamHost {
     if (!this.closed) this.duplex.send({ type, flags, streamId, payload });
   }
 
+  sendHeaderBlock(type: FrameType, streamId: number, block: Uint8Array): void {
+    if (!this.closed) sendHeaderBlock((t, f, id, p) => this.sendFrame(t, f, id, p), type, streamId, block, this.duplex.maxFramePayload);
+  }
+
   blocked(stream: MuxStream): void {
     this.blockedStreams.add(stream);
   }
@@ -175,16 +197,18 @@ export class MuxSession implements FrameReceiver, StreamHost {
   streamClosed(stream: MuxStream): void {
     this.blockedStreams.delete(stream);
     if (stream.id === 0) {
-      this.waiting.remove(stream);
+      this.own.waiting.remove(stream);
       return;
     }
     if (!this.streams.delete(stream.id)) return;
     this.activateWaiting();
-    if (this.streams.size === 0 && this.waiting.length === 0) {
+    if (this.streams.size === 0 && this.own.waiting.length === 0) {
       this.lifetime?.becameIdle();
       const waiters = this.drainWaiters;
       this.drainWaiters = [];
       for (const w of waiters) w();
+      // out of ids (the owner has moved on to a new session) or retired: done
+      if (this.retiring || (this.opts.isClient && this.own.spareIds <= STREAM_ID_RESERVE)) this.close();
     }
   }
 
@@ -194,8 +218,10 @@ export class MuxSession implements FrameReceiver, StreamHost {
     if (--this.busy === 0) this.lifetime?.becameIdle();
   }
 
+  // queued streams already hold an id in the reserve (openStream), so retiring does not stop them
   private activateWaiting(): void {
-    while (this.waiting.length > 0 && this.streams.size < this.peer.maxConcurrentStreams && this.isAvailable) this.activate(this.waiting.shift() as MuxStream);
+    const waiting = this.own.waiting;
+    while (waiting.length > 0 && this.streams.size < this.peer.maxConcurrentStreams && !this.closed && !this.goAwayReceived) this.activate(waiting.shift() as MuxStream);
   }
 
   sessionConsumed(n: number): void {
@@ -210,9 +236,10 @@ export class MuxSession implements FrameReceiver, StreamHost {
   // ---- FrameReceiver ----
 
   onFrame(f: Frame): void {
-    this.lastActivity = Date.now();
+    this.keepalive.touch();
     try {
-      this.dispatch(f);
+      const whole = this.headerBlocks.accept(f);
+      if (whole) this.dispatch(whole);
     } catch (err) {
       if (!(err instanceof XtmpError)) this.reportUnexpected(err);
       this.close(XtmpError.from(err, Code.INTERNAL), abuseErrors.has(err as XtmpError) ? CloseCode.EXCESSIVE_LOAD : undefined);
@@ -220,11 +247,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
   }
 
   private reportUnexpected(err: unknown): void {
-    try {
-      this.opts.onUnexpectedError?.(err);
-    } catch {
-      // the hook is the application's; its own failure must not take the session's handler down
-    }
+    callHook(this.opts.onUnexpectedError, err);
   }
 
   onClose(error?: XtmpError): void {
@@ -239,9 +262,10 @@ export class MuxSession implements FrameReceiver, StreamHost {
     this.reportUnexpected(error);
   }
 
-  private dispatch(f: Frame): void {
+  private dispatch(f: Frame | HeaderFrame): void {
     if (f.streamId === 0) return this.sessionFrame(f);
-    if (f.type === FrameType.OPEN) return this.onOpen(f);
+    const oversize = "oversize" in f && f.oversize;
+    if (f.type === FrameType.OPEN) return this.onOpen(f, oversize);
     const stream = this.streams.get(f.streamId);
     const charge = f.payload.length + DATA_FRAME_CHARGE;
     if (f.type === FrameType.DATA) {
@@ -259,21 +283,20 @@ export class MuxSession implements FrameReceiver, StreamHost {
         return stream.onData(f.flags, f.payload);
       case FrameType.HEADERS:
         if (!this.opts.isClient) protocol("HEADERS from a client");
+        if (oversize) return stream.fail(Code.RESOURCE_EXHAUSTED, this.oversizeMessage("response headers"));
         return stream.onHeaders(f.payload);
       case FrameType.TRAILERS:
         if (!this.opts.isClient) protocol("TRAILERS from a client");
+        // the stream is over for the server either way; only this side learns why it failed
+        if (oversize) return stream.abort(new XtmpError(Code.RESOURCE_EXHAUSTED, this.oversizeMessage("trailers")));
         return stream.onTrailers(f.payload);
       case FrameType.RESET: {
         const { code, message } = decodeReset(f.payload);
         if (!this.opts.isClient) this.spendReset();
         return stream.abort(new XtmpError(code, message || "stream reset by peer"));
       }
-      case FrameType.WINDOW_UPDATE: {
-        const n = decodeWindowUpdate(f.payload);
-        if (stream.sendWindow + n > MAX_WINDOW) protocol("stream window overflow");
-        stream.sendWindow += n;
-        return stream.flush();
-      }
+      case FrameType.WINDOW_UPDATE:
+        return stream.onWindowUpdate(decodeWindowUpdate(f.payload));
       default:
         protocol(`frame type 0x${f.type.toString(16)} is not valid on a stream`);
     }
@@ -281,10 +304,14 @@ export class MuxSession implements FrameReceiver, StreamHost {
 
   private wasOpened(id: number): boolean {
     const remoteParity = this.opts.isClient ? 0 : 1;
-    return id % 2 === remoteParity ? id <= this.lastRemoteId : id < this.nextLocalId;
+    return id % 2 === remoteParity ? id <= this.lastRemoteId : this.own.used(id);
   }
 
-  private onOpen(f: Frame): void {
+  private oversizeMessage(what: string): string {
+    return `${what} larger than the header block limit of ${this.maxHeaderBytes} bytes`;
+  }
+
+  private onOpen(f: Frame, oversize: boolean): void {
     if (this.opts.isClient) protocol("the server opened a stream");
     if (f.streamId % 2 !== 1 || f.streamId <= this.lastRemoteId) protocol(`stream id ${f.streamId} reused or out of order`);
     this.lastRemoteId = f.streamId;
@@ -294,6 +321,11 @@ export class MuxSession implements FrameReceiver, StreamHost {
     if (this.goAwaySent) {
       this.spendReset();
       stream.reset(Code.UNAVAILABLE, "server is shutting down");
+      return;
+    }
+    if (oversize) {
+      this.spendReset();
+      stream.reset(Code.RESOURCE_EXHAUSTED, this.oversizeMessage("request metadata"));
       return;
     }
     // a slot stays busy until the stream closed and its handler finished (rapid-reset defence)
@@ -338,24 +370,13 @@ export class MuxSession implements FrameReceiver, StreamHost {
         return this.unblock();
       }
       case FrameType.PING:
-        if (f.payload.length !== 8) protocol("PING payload must be 8 bytes");
-        if (f.flags & FrameFlags.ACK) {
-          const i = this.pingOutstanding.findIndex((p) => p.payload.every((b, j) => b === f.payload[j]));
-          if (i >= 0) {
-            const [p] = this.pingOutstanding.splice(i, 1);
-            p?.resolve(performance.now() - p.sentAt);
-          }
-        } else {
-          this.spendControl("PING");
-          this.sendFrame(FrameType.PING, FrameFlags.ACK, 0, f.payload.slice());
-        }
-        return;
+        return this.keepalive.onPing(f.flags, f.payload);
       case FrameType.GOAWAY: {
         const { lastStreamId, reason } = decodeGoAway(f.payload);
         this.goAwayReceived = true;
         const err = new XtmpError(Code.UNAVAILABLE, `peer is going away: ${reason}`);
         for (const s of [...this.streams.values()]) if (s.id % 2 === (this.opts.isClient ? 1 : 0) && s.id > lastStreamId) s.abort(err);
-        for (const s of this.waiting.drain()) s.abort(err);
+        for (const s of this.own.waiting.drain()) s.abort(err);
         this.opts.onGoAway?.(lastStreamId);
         return;
       }
@@ -382,30 +403,16 @@ export class MuxSession implements FrameReceiver, StreamHost {
     }
   }
 
-  private keepalive(timeoutMs: number): void {
-    const now = Date.now();
-    const stale = this.pingOutstanding.find((p) => performance.now() - p.sentAt > timeoutMs);
-    if (stale) {
-      this.close(new XtmpError(Code.UNAVAILABLE, `keepalive: no PING answer within ${timeoutMs} ms`));
-      return;
-    }
-    if (now - this.lastActivity >= (this.opts.keepaliveMs ?? 0) && this.pingOutstanding.length === 0) void this.ping();
-  }
-
   private teardown(error?: XtmpError): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    this.keepalive.stop();
     this.lifetime?.stop();
     const err = error ?? new XtmpError(Code.UNAVAILABLE, "session closed");
-    for (const s of [...this.streams.values(), ...this.waiting.drain()]) s.abort(err);
+    for (const s of [...this.streams.values(), ...this.own.waiting.drain()]) s.abort(err);
     this.streams.clear();
     this.blockedStreams.clear();
-    for (const p of this.pingOutstanding.splice(0)) p.resolve(Number.NaN);
     for (const w of this.drainWaiters.splice(0)) w();
     this.opts.onClose?.(error);
   }
 }
-
-// headers of streams waiting for a concurrency slot (kept off the stream object, which never needs them again)
-const pendingHeaders = new WeakMap<MuxStream, Uint8Array>();

@@ -2,7 +2,8 @@
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import { FrameFlags, FrameType } from "../wire/frame-types.js";
-import { DATA_FRAME_CHARGE, encodeReset, encodeWindowUpdate } from "./control.js";
+import { DATA_FRAME_CHARGE, encodeReset, encodeWindowUpdate, MAX_WINDOW } from "./control.js";
+import { protocol } from "./errors.js";
 import { Fifo } from "./fifo.js";
 
 /** What a stream tells its user. Each callback runs synchronously while a frame is processed. */
@@ -33,6 +34,8 @@ export interface StreamHost {
   readonly maxRecvMessage: number;
   /** Sends a frame on this stream. */
   sendFrame(type: FrameType, flags: number, streamId: number, payload: Uint8Array): void;
+  /** Sends a header block (OPEN, HEADERS, TRAILERS), fragmented into CONTINUATION frames when larger than a frame. */
+  sendHeaderBlock(type: FrameType, streamId: number, block: Uint8Array): void;
   /** The stream could not send for lack of session credit. */
   blocked(stream: MuxStream): void;
   /** The stream is finished; forget it. */
@@ -110,7 +113,7 @@ export class MuxStream {
   /** Sends response headers. */
   sendHeaders(block: Uint8Array): void {
     if (this.closed || this.localEnded) return;
-    if (this.id !== 0 && this.pending.length === 0) this.host.sendFrame(FrameType.HEADERS, 0, this.id, block);
+    if (this.id !== 0 && this.pending.length === 0) this.host.sendHeaderBlock(FrameType.HEADERS, this.id, block);
     else this.pending.push({ kind: Item.DATA, data: block, off: -1, flags: 0 }); // off -1 marks a HEADERS item
   }
 
@@ -165,6 +168,20 @@ export class MuxStream {
     this.finish();
   }
 
+  /** Aborts the stream, tells the peer (RESET) and the handler (onReset) with the same status. */
+  fail(code: Code, message: string): void {
+    if (this.closed) return;
+    this.reset(code, message);
+    this.handler?.onReset(new XtmpError(code, message));
+  }
+
+  /** The peer granted credit. */
+  onWindowUpdate(n: number): void {
+    if (this.sendWindow + n > MAX_WINDOW) protocol("stream window overflow");
+    this.sendWindow += n;
+    this.flush();
+  }
+
   /** The consumer processed the oldest delivered message: its credit goes back to the peer. */
   messageConsumed(): void {
     const n = this.owed.shift();
@@ -184,13 +201,17 @@ export class MuxStream {
 
   /** Sends what the windows allow. Every DATA frame costs its payload plus DATA_FRAME_CHARGE of credit. */
   flush(): void {
-    if (this.id === 0 || this.closed) return;
+    if (this.closed) return;
+    if (this.id === 0) {
+      this.wasBlocked = true; // waiting for a concurrency slot: onDrain once activated and flushed
+      return;
+    }
     const host = this.host;
     for (let item = this.pending.peek(); item !== undefined; item = this.pending.peek()) {
       if (item.off === -1) {
-        host.sendFrame(FrameType.HEADERS, 0, this.id, item.data);
+        host.sendHeaderBlock(FrameType.HEADERS, this.id, item.data);
       } else if (item.kind === Item.TRAILERS) {
-        host.sendFrame(FrameType.TRAILERS, 0, this.id, item.data);
+        host.sendHeaderBlock(FrameType.TRAILERS, this.id, item.data);
         this.pending.shift();
         this.finish();
         return;
@@ -229,10 +250,7 @@ export class MuxStream {
     if (this.remoteEnded) throw new XtmpError(Code.INTERNAL, "protocol error: DATA after END_STREAM");
     if (this.fragBytes + payload.length > this.host.maxRecvMessage) {
       this.host.sessionConsumed(charge);
-      const msg = `message larger than the limit of ${this.host.maxRecvMessage} bytes`;
-      this.reset(Code.RESOURCE_EXHAUSTED, msg);
-      this.handler?.onReset(new XtmpError(Code.RESOURCE_EXHAUSTED, msg));
-      return;
+      return this.fail(Code.RESOURCE_EXHAUSTED, `message larger than the limit of ${this.host.maxRecvMessage} bytes`);
     }
     if (flags & FrameFlags.END_MESSAGE) {
       const msg = this.fragBytes === 0 ? (payload.length === 0 ? EMPTY : payload.slice()) : this.append(payload).subarray(0, this.fragBytes);

@@ -53,7 +53,7 @@ export function encodeHeaderBlock(pseudo: ReadonlyArray<readonly [string, string
   return out;
 }
 
-/** Decodes a header block; invalid metadata keys or values are protocol errors. */
+/** Decodes a header block; invalid metadata keys (upper-case included) or values are protocol errors. */
 export function decodeHeaderBlock(block: Uint8Array): HeaderBlock {
   const n = readVarint(block, 0) ?? bad("count");
   if (n[0] > MAX_ENTRIES) bad("too many entries");
@@ -72,6 +72,8 @@ export function decodeHeaderBlock(block: Uint8Array): HeaderBlock {
       pseudo.set(key, value);
       continue;
     }
+    // senders lower-case keys (Metadata does); an upper-case key on the wire is malformed, not folded
+    if (key !== key.toLowerCase()) bad(`metadata key ${JSON.stringify(key.slice(0, 64))} is not lower-case`);
     try {
       metadata.append(key, key.endsWith("-bin") ? value.slice() : ascii(value));
     } catch {

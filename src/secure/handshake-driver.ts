@@ -148,7 +148,8 @@ export abstract class Driver implements ByteReceiver {
       this.duplex,
       protector,
       {
-        maxRecvPlaintext: recordLimit(this.opts),
+        // insecure mode has no payload to announce a limit in: 16384 both ways (PROTOCOL.md §8)
+        maxRecvPlaintext: protector.secure ? recordLimit(this.opts) : DEFAULT_MAX_PLAINTEXT,
         maxSendPlaintext: sendLimit,
         rekey: this.opts.rekey,
         padding: this.opts.padding ?? 0,

@@ -58,7 +58,8 @@ export function refusalError(status: HelloStatus, text: string): HandshakeError 
     case HelloStatus.BUSY:
       return new HandshakeError(Code.UNAVAILABLE, "busy", message);
     case HelloStatus.BAD_PREAMBLE:
-      return new HandshakeError(Code.FAILED_PRECONDITION, "bad_preamble", message);
+      // the server saw a protocol violation in what we sent (as CLOSE PROTOCOL_ERROR would report it)
+      return new HandshakeError(Code.INTERNAL, "bad_preamble", message);
     case HelloStatus.MODE_REFUSED:
       return new HandshakeError(Code.UNAUTHENTICATED, "negotiation", message);
     case HelloStatus.HANDSHAKE_FAILED:

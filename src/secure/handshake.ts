@@ -219,7 +219,10 @@ class ServerDriver extends Driver {
     const pq = (h.features & Feature.PQ_HYBRID) !== 0;
     if (this.sopts.requirePostQuantum && !pq) this.refuse(HelloStatus.FEATURE_REQUIRED, Code.FAILED_PRECONDITION, "this server requires the hybrid post-quantum handshake");
     this.features = h.features & ((this.sopts.features ?? Feature.ZSTD) | Feature.PQ_HYBRID) & ~COOKIE_FLAG;
-    if (h.mode === HandshakeMode.INSECURE) return;
+    if (h.mode === HandshakeMode.INSECURE) {
+      if (h.cipher !== CipherId.NONE) this.refuse(HelloStatus.CIPHER_UNSUPPORTED, Code.FAILED_PRECONDITION, `cipher ${h.cipher} in insecure mode (must be 0)`);
+      return;
+    }
     const cipher = CIPHERS[h.cipher];
     if (!cipher || !(this.sopts.ciphers ?? ["AESGCM", "ChaChaPoly"]).includes(cipher)) {
       this.refuse(HelloStatus.CIPHER_UNSUPPORTED, Code.FAILED_PRECONDITION, `cipher ${cipher ?? h.cipher} is not accepted`);
@@ -294,7 +297,7 @@ class ServerDriver extends Driver {
       if (!msg0) return;
       const payload0 = hs.readMessage(msg0);
       let peer: PeerPayload | undefined;
-      if (this.hello.mode === HandshakeMode.IK) peer = verifyPayload(this.crypto, payload0, "I", hs.remoteStatic, hs.lastPayloadHash, trust);
+      if (this.hello.mode === HandshakeMode.IK) peer = this.checkOffer(verifyPayload(this.crypto, payload0, "I", hs.remoteStatic, hs.lastPayloadHash, trust));
       const identity = this.identity();
       const key = noiseStaticKey(identity, this.crypto).publicKey;
       const msg1 = hs.writeMessage((h) => buildPayload(this.crypto, identity, "R", key, recordLimit(this.opts), this.features, h));
@@ -310,12 +313,21 @@ class ServerDriver extends Driver {
     const msg2 = this.nextMessage();
     if (!msg2) return;
     const payload2 = hs.readMessage(msg2);
-    const peer = verifyPayload(this.crypto, payload2, "I", hs.remoteStatic, hs.lastPayloadHash, trust);
+    const peer = this.checkOffer(verifyPayload(this.crypto, payload2, "I", hs.remoteStatic, hs.lastPayloadHash, trust));
     this.finish(this.aead(), peer.maxRecord, this.secureInfo(this.mode, this.cipher, pq, peer, this.features));
+  }
+
+  /** The FEATURES of the client's payload must repeat its ClientHello's offer (bit 7 clear), as the client checks ours. */
+  private checkOffer(peer: PeerPayload): PeerPayload {
+    const offer = (this.hello as ClientHello).features & ~COOKIE_FLAG;
+    if (peer.features !== offer) throw new HandshakeError(Code.UNAUTHENTICATED, "auth", `handshake failed: FEATURES ${peer.features} in the client's payload differ from its ClientHello (${offer})`);
+    return peer;
   }
 
   protected notifyFailure(err: HandshakeError): void {
     if (!this.helloSent) {
+      // a protocol violation in the first flight (bad magic, cookie block, handshake framing) is
+      // BAD_PREAMBLE; anything else (decryption, identity, ABORT) is HANDSHAKE_FAILED
       const status = err.reason === "bad_preamble" || err.reason === "protocol" ? HelloStatus.BAD_PREAMBLE : HelloStatus.HANDSHAKE_FAILED;
       this.duplex.write(encodeServerHello({ version: PROTOCOL_VERSION, status, features: 0, reason: err.rawMessage }));
     } else if (this.hs?.complete) {

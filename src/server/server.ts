@@ -1,7 +1,7 @@
 // Server: registers services, accepts encrypted XTMP connections over TCP, dispatches calls, shuts down.
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
-import { MuxSession, DEFAULT_MUX_LIMITS } from "../mux/session.js";
+import { MuxSession, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MUX_LIMITS } from "../mux/session.js";
 import type { MuxStream } from "../mux/stream.js";
 import { decodeTimeout } from "../rpc/deadline.js";
 import type { AnyMethodDescriptor, ServiceDescriptor } from "../rpc/descriptor.js";
@@ -59,6 +59,8 @@ export interface ServerOptions extends ServerSessionOptions {
   maxResetsPerSecond?: number;
   /** Decompressed bytes per second a session's requests may cost beyond 8x their compressed size (default 64 MiB; more fail RESOURCE_EXHAUSTED). */
   maxDecompressedBytesPerSecond?: number;
+  /** Largest header block (request metadata) accepted, however many frames it spans (default 65,536; RESET RESOURCE_EXHAUSTED beyond). */
+  maxHeaderBytes?: number;
   /** WebSocket listeners: ms a connection may take to send its HTTP request (default 10,000; 408 after). */
   wsHeadersTimeoutMs?: number;
   /** WebSocket listeners: connections waiting for their upgrade, at most (default 1,024; more are closed). */
@@ -274,6 +276,7 @@ export class Server {
       isClient: false,
       settings: { maxConcurrentStreams: this.opts.maxConcurrentStreams ?? 1000 },
       maxRecvMessage: env.maxRecvMessage,
+      maxHeaderBytes: this.opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
       keepaliveMs: this.opts.keepaliveMs ?? 60_000,
       limits: {
         idleTimeoutMs: this.opts.idleTimeoutMs ?? DEFAULT_MUX_LIMITS.idleTimeoutMs,
@@ -305,12 +308,16 @@ export class Server {
       stream.reset(Code.INTERNAL, XtmpError.from(err, Code.INTERNAL).rawMessage);
       return;
     }
+    const path = pseudoText(headers, ":path");
+    if (path === undefined) {
+      stream.reset(Code.INTERNAL, "protocol error: OPEN without a UTF-8 :path");
+      return;
+    }
     if (this.calls >= (this.opts.maxConcurrentCalls ?? 20_000)) {
       this.refusedCalls++;
       stream.reset(Code.RESOURCE_EXHAUSTED, "the server is serving too many calls");
       return;
     }
-    const path = pseudoText(headers, ":path") ?? "";
     const route = this.routes.get(path);
     if (!route) {
       const service = path.split("/")[1] ?? "";
@@ -333,8 +340,14 @@ export class Server {
     this.shuttingDown = true;
     await Promise.all(this.listeners.map((l) => l.close()));
     this.listeners = [];
-    for (const c of this.connections) c.mux?.goAway("server is shutting down");
-    const drained = Promise.all([...this.connections].map((c) => c.mux?.drained()));
+    // each session closes (CLOSE NO_ERROR) as soon as its calls are done; forceShutdown() ends the rest
+    const drained = Promise.all(
+      [...this.connections].map(async ({ mux }) => {
+        mux?.goAway("server is shutting down");
+        await mux?.drained();
+        mux?.close();
+      }),
+    );
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([drained, new Promise<void>((r) => (timer = setTimeout(r, options.graceMs ?? 10_000)))]);
     clearTimeout(timer);

@@ -26,6 +26,8 @@ export enum FrameType {
   PING = 0x17,
   /** No new streams above the given id will be served (mux layer, stream 0). */
   GOAWAY = 0x18,
+  /** The next fragment of the header block an OPEN, HEADERS or TRAILERS frame began (mux layer). */
+  CONTINUATION = 0x19,
 }
 
 /** Flag bits; their meaning depends on the frame type. */
@@ -40,6 +42,8 @@ export const FrameFlags = {
   COMPRESSED: 0x04,
   /** DATA: the message ends with a 64-byte Ed25519 signature by the sender (methods with `signed`). */
   SIGNED: 0x08,
+  /** OPEN/HEADERS/TRAILERS/CONTINUATION: the header block continues in a CONTINUATION frame on the same stream. */
+  MORE_HEADERS: 0x10,
 } as const;
 
 const KNOWN = new Set<number>(Object.values(FrameType).filter((v): v is number => typeof v === "number"));

@@ -3,11 +3,15 @@ import { expect } from "chai";
 import { BundleStatus } from "../../generated/bpci/v1/bpci.js";
 import { BpciServiceDefinition, type BpciServiceImplementation } from "../../generated/bpci/v1/bpci_xtmp.js";
 import { Code, createChannel, createClient, createServer, generateIdentity, Metadata, XtmpError } from "../../src/index.js";
+import { until } from "../helpers/calls.js";
 
 const serverIdentity = generateIdentity();
 
+let seenTrace: string | Uint8Array | undefined;
+
 const impl: BpciServiceImplementation = {
   registerWallet: (req, ctx) => {
+    seenTrace = ctx.requestMetadata.get("x-trace");
     if (!req.walletId) throw new XtmpError(Code.INVALID_ARGUMENT, "wallet id required");
     ctx.responseHeaders.set("x-server", "bpci");
     ctx.responseTrailers.set("x-wallets", "1");
@@ -45,10 +49,26 @@ describe("rpc over encrypted XTMP/TCP", function () {
   after(() => server.forceShutdown());
 
   it("unary, with headers, trailers and a typed error", async () => {
-    const channel = createChannel(`xtmp://127.0.0.1:${port}`, { serverKey: serverIdentity.publicKey });
+    // an interceptor is how a caller sees the response headers and trailers
+    let headers: Metadata | undefined;
+    let trailers: Metadata | undefined;
+    const channel = createChannel(`xtmp://127.0.0.1:${port}`, {
+      serverKey: serverIdentity.publicKey,
+      interceptors: [
+        (next) => (req) => {
+          const res = next(req);
+          void res.header.then((h) => (headers = h));
+          void res.trailer.then((t) => (trailers = t), () => undefined);
+          return res;
+        },
+      ],
+    });
     const bpci = createClient(BpciServiceDefinition, channel);
     const res = await bpci.registerWallet({ walletId: "w1", publicKey: new Uint8Array(32) }, { deadline: 5000, metadata: new Metadata({ "x-trace": "t1" }) });
     expect(res).to.deep.include({ walletId: "w1", accountNumber: 42n, created: true });
+    expect(seenTrace, "request header reached the handler").to.equal("t1");
+    expect(headers?.get("x-server"), "response header").to.equal("bpci");
+    expect(trailers?.get("x-wallets"), "response trailer").to.equal("1");
     expect(channel.sessionInfo?.mode).to.equal("IK");
     const err = await bpci.registerWallet({}).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(XtmpError);
@@ -77,11 +97,13 @@ describe("rpc over encrypted XTMP/TCP", function () {
   });
 
   it("many concurrent calls share one session", async () => {
+    expect(await until(() => server.stats.connections === 0), "earlier tests' connections closed").to.equal(true);
     const channel = createChannel(`xtmp://127.0.0.1:${port}`);
     const bpci = createClient(BpciServiceDefinition, channel);
     const results = await Promise.all(Array.from({ length: 200 }, (_, i) => bpci.submitBundle({ bundle: { bundleId: `b${i}` } })));
     expect(results.map((r) => r.bundleId)).to.deep.equal(Array.from({ length: 200 }, (_, i) => `b${i}`));
-    expect(server.stats.connections).to.be.at.least(1);
+    expect(server.stats.connections, "connections to the server").to.equal(1);
+    expect((await channel.session()).mux.stats.streamsOpened, "streams on the channel's one session").to.equal(200);
     channel.close();
   });
 });

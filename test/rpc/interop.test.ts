@@ -1,13 +1,17 @@
 // The gRPC interop test cases (those needing no cloud or proxy), run over encrypted XTMP on loopback.
 import { expect } from "chai";
+import { randomBytes } from "node:crypto";
 import { TestServiceDefinition, UnimplementedServiceDefinition } from "../../generated/grpc/testing/test_xtmp.js";
 import type { StreamingOutputCallRequest } from "../../generated/grpc/testing/messages.js";
 import { testServiceImpl } from "../../services/test-service.js";
 import { Code, createChannel, createClient, createServer, generateIdentity, Metadata, XtmpError, type Channel } from "../../src/index.js";
 import { conformance } from "./conformance.js";
-import { failure } from "../helpers/calls.js";
+import { failure, until, within } from "../helpers/calls.js";
 
+/** Zero-filled payloads, as the interop cases specify, for the compression cases. */
 const zeros = (n: number) => ({ type: 0, body: new Uint8Array(n) });
+/** Incompressible payloads where the size on the wire matters (compression would shrink zeros to ~100 bytes). */
+const random = (n: number) => ({ type: 0, body: new Uint8Array(randomBytes(n)) });
 const SPECIAL = "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n";
 
 
@@ -61,12 +65,17 @@ describe("gRPC interop cases over XTMP", function () {
   });
 
   it("large_unary: 314159-byte response to a 271828-byte request", async () => {
-    const res = await client.unaryCall({ responseSize: 314159, payload: zeros(271828) });
+    const stats = (await channel.session()).secure.stats;
+    const [sent, received] = [stats.bytesSent, stats.bytesReceived];
+    // an incompressible request, and the (zero-filled) response sent uncompressed: the sizes cross the wire
+    const res = await client.unaryCall({ responseSize: 314159, responseCompressed: { value: false }, payload: random(271828) });
     expect(res.payload?.body.length).to.equal(314159);
+    expect(stats.bytesSent - sent).to.be.greaterThan(271828);
+    expect(stats.bytesReceived - received).to.be.greaterThan(314159);
   });
 
   it("client_streaming: 27182 + 8 + 1828 + 45904 = 74922", async () => {
-    const res = await client.streamingInputCall([27182, 8, 1828, 45904].map((n) => ({ payload: zeros(n) })));
+    const res = await client.streamingInputCall([27182, 8, 1828, 45904].map((n) => ({ payload: random(n) })));
     expect(res.aggregatedPayloadSize).to.equal(74922);
   });
 
@@ -85,7 +94,7 @@ describe("gRPC interop cases over XTMP", function () {
       [2653, 1828],
       [58979, 45904],
     ] as const) {
-      reqs.push({ responseType: 0, responseParameters: [{ size: resp, intervalUs: 0 }], payload: zeros(req) });
+      reqs.push({ responseType: 0, responseParameters: [{ size: resp, intervalUs: 0 }], payload: random(req) });
       const r = await it.next();
       expect(r.done).to.equal(false);
       expect(r.value?.payload?.body.length).to.equal(resp);
@@ -115,11 +124,11 @@ describe("gRPC interop cases over XTMP", function () {
       ],
     });
     const c = createClient(TestServiceDefinition, capture);
-    await c.unaryCall({ responseSize: 314159, payload: zeros(271828) }, { metadata: md });
+    await c.unaryCall({ responseSize: 314159, payload: random(271828) }, { metadata: md });
     expect(seen.get("headers")?.get("x-grpc-test-echo-initial")).to.equal("test_initial_metadata_value");
     expect(seen.get("trailers")?.get("x-grpc-test-echo-trailing-bin")).to.deep.equal(new Uint8Array([0xab, 0xab, 0xab]));
     seen.clear();
-    for await (const _ of c.fullDuplexCall([{ responseParameters: [{ size: 314159 }], payload: zeros(271828) }], { metadata: md }));
+    for await (const _ of c.fullDuplexCall([{ responseParameters: [{ size: 314159 }], payload: random(271828) }], { metadata: md }));
     expect(seen.get("headers")?.get("x-grpc-test-echo-initial")).to.equal("test_initial_metadata_value");
     expect(seen.get("trailers")?.get("x-grpc-test-echo-trailing-bin")).to.deep.equal(new Uint8Array([0xab, 0xab, 0xab]));
     capture.close();
@@ -154,9 +163,10 @@ describe("gRPC interop cases over XTMP", function () {
     const ac = new AbortController();
     const reqs = feeder<{ payload: ReturnType<typeof zeros> }>();
     const p = client.streamingInputCall(reqs, { signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 20));
+    expect(await until(() => server.stats.activeCalls === 1), "the call began on the server").to.equal(true);
     ac.abort();
     expect((await failure(p)).code).to.equal(Code.CANCELLED);
+    expect(await until(() => server.stats.activeCalls === 0), "the server side was cancelled").to.equal(true);
   });
 
   it("cancel_after_first_response", async () => {
@@ -174,10 +184,18 @@ describe("gRPC interop cases over XTMP", function () {
   });
 
   it("timeout_on_sleeping_server", async () => {
+    // the request asks the server to sleep 30 s before it answers; the 300 ms deadline ends the call
+    // first. The request stream stays open, so nothing but the deadline can end the call before then.
     const reqs = feeder<StreamingOutputCallRequest>();
-    reqs.push({ responseType: 0, responseParameters: [{ size: 31415, intervalUs: 0 }], payload: zeros(27182) });
-    const e = await failure(client.fullDuplexCall(reqs, { deadline: 1 }));
+    reqs.push({ responseType: 0, responseParameters: [{ size: 31415, intervalUs: 30_000_000 }], payload: random(27182) });
+    const stats = (await channel.session()).mux.stats;
+    const opened = stats.streamsOpened;
+    const e = await within(failure(client.fullDuplexCall(reqs, { deadline: 300 })), "the deadline ending the call", 20_000);
     expect(e.code).to.equal(Code.DEADLINE_EXCEEDED);
+    expect((await channel.session()).mux.stats.streamsOpened, "the call reached the server").to.equal(opened + 1);
+    // the sleeping handler is woken by the deadline and the server forgets the call
+    expect(await until(() => server.stats.activeCalls === 0)).to.equal(true);
+    reqs.end();
   });
 
   describe("compression (zstd)", () => {
@@ -219,7 +237,8 @@ describe("gRPC interop cases over XTMP", function () {
   });
 
   it("100 concurrent large_unary calls on one channel", async () => {
-    const results = await Promise.all(Array.from({ length: 100 }, () => client.unaryCall({ responseSize: 314159, payload: zeros(271828) })));
+    const payload = random(271828);
+    const results = await Promise.all(Array.from({ length: 100 }, () => client.unaryCall({ responseSize: 314159, responseCompressed: { value: false }, payload })));
     expect(results.every((r) => r.payload?.body.length === 314159)).to.equal(true);
     expect(server.stats.connections).to.equal(1); // all on this one channel's connection
   });

@@ -23,7 +23,15 @@ describe("signed methods", function () {
       return impl.registerWallet(req, ctx);
     },
   });
-  const insecure = createServer({ insecure: true }).add(BpciServiceDefinition, bpciDemoImpl());
+  let insecureRuns = 0; // handler runs of the signed method on the insecure server
+  const insecureImpl = bpciDemoImpl();
+  const insecure = createServer({ insecure: true }).add(BpciServiceDefinition, {
+    ...insecureImpl,
+    registerWallet: (req, ctx) => {
+      insecureRuns++;
+      return insecureImpl.registerWallet(req, ctx);
+    },
+  });
   let port = 0;
   let insecurePort = 0;
   const channels: Channel[] = [];
@@ -38,8 +46,8 @@ describe("signed methods", function () {
   });
 
   /** Sends one raw request message on a signed method, with the given flags, and returns the status. */
-  async function raw(message: Uint8Array, flags: number): Promise<number> {
-    const ch = createChannel(`xtmp://127.0.0.1:${port}`, { identity: clientId });
+  async function raw(message: Uint8Array, flags: number, over?: Channel): Promise<number> {
+    const ch = over ?? createChannel(`xtmp://127.0.0.1:${port}`, { identity: clientId });
     channels.push(ch);
     const { mux } = await ch.session();
     return new Promise((resolve) => {
@@ -85,11 +93,24 @@ describe("signed methods", function () {
     expect(await raw(forged, FrameFlags.SIGNED)).to.equal(Code.UNAUTHENTICATED);
   });
 
-  it("a signed method cannot run over an insecure session (no identities): UNAUTHENTICATED", async () => {
+  it("a signed method cannot run over an insecure session (no identities): UNAUTHENTICATED on both sides", async () => {
     const ch = createChannel(`xtmp://127.0.0.1:${insecurePort}`, { insecure: true });
     channels.push(ch);
-    const e = await failure(createClient(BpciServiceDefinition, ch).registerWallet({ walletId: "w", publicKey: new Uint8Array(32) }));
+    const bpci = createClient(BpciServiceDefinition, ch);
+    // the client refuses to send it
+    const e = await failure(bpci.registerWallet({ walletId: "w", publicKey: new Uint8Array(32) }));
     expect(e.code).to.equal(Code.UNAUTHENTICATED);
-    expect(await createClient(BpciServiceDefinition, ch).liveUpdates({ maxUpdates: 0 })[Symbol.asyncIterator]().return?.()).to.deep.include({ done: true });
+    expect(e.rawMessage).to.match(/no identities to sign with/);
+    // and the server refuses one sent anyway, signed or not
+    const msg = RegisterWalletRequest.encode({ walletId: "w", publicKey: new Uint8Array(32), kind: 0, metadata: new Map(), createdAtMs: 0n }).finish();
+    expect(await raw(msg, 0, ch)).to.equal(Code.UNAUTHENTICATED);
+    const forged = new Uint8Array(msg.length + 64);
+    forged.set(msg);
+    expect(await raw(forged, FrameFlags.SIGNED, ch)).to.equal(Code.UNAUTHENTICATED);
+    expect(insecureRuns, "the handler ran on an unverifiable request").to.equal(0);
+    // methods without the option are served on the same session
+    const pongs: bigint[] = [];
+    for await (const p of bpci.heartbeat([{ seq: 1n }, { seq: 2n }])) pongs.push(p.seq);
+    expect(pongs).to.deep.equal([1n, 2n]);
   });
 });
