@@ -27,11 +27,19 @@ function checkCompressed(expect: { value: boolean } | undefined, ctx: ServerCont
   if (expect?.value && !ctx.requestCompressed) throw new XtmpError(Code.INVALID_ARGUMENT, "expected a compressed request message");
 }
 
+/** Waits `us` microseconds or until `signal` aborts; the abort listener is removed either way. */
 const sleep = (us: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (us <= 0 || signal.aborted) return resolve();
-    const t = setTimeout(resolve, us / 1000);
-    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    const onAbort = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, us / 1000);
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 
 async function* respond(params: readonly ResponseParameters[], ctx: ServerContext) {

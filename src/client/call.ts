@@ -4,7 +4,7 @@ import { XtmpError } from "../status/error.js";
 import type { MuxSession } from "../mux/session.js";
 import type { MuxStream, StreamHandler } from "../mux/stream.js";
 import { AsyncQueue, mapQueue } from "../rpc/async-queue.js";
-import { encodeTimeout } from "../rpc/deadline.js";
+import { encodeTimeout, setLongTimeout, type LongTimer } from "../rpc/deadline.js";
 import { decodeHeaderBlock, encodeHeaderBlock, pseudoText } from "../rpc/header-block.js";
 import type { ClientRequest, ClientResponse } from "../rpc/interceptor.js";
 import { NEVER } from "./never.js";
@@ -14,11 +14,24 @@ import { Metadata } from "../rpc/metadata.js";
 import type { DatagramCallStats } from "../rpc/call-options.js";
 import { appendSignature, verifySigned, type MessageSigner } from "../rpc/message-signer.js";
 import { FrameFlags } from "../wire/frame-types.js";
+import type { DatagramReceiver } from "./datagrams.js";
+
+/** A session's UDP path as a call sees it. */
+export interface CallUdpPath {
+  /** Datagram delivery works (a PROBE_ACK arrived). */
+  ready: boolean;
+  /** Keeps routing datagram messages of `streamId` to `receiver` after its stream closed; returns the undo. */
+  linger?(streamId: number, receiver: DatagramReceiver): () => void;
+}
+
+/** Most digits of a `:datagrams` trailer value. */
+const MAX_DATAGRAMS_DIGITS = 15;
+const nextTurn: (f: () => void) => void = typeof setImmediate === "function" ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
 
 /** What a call needs from its channel. */
 export interface ClientCallEnv {
   /** The session to open the stream on (connects lazily). */
-  session(): Promise<{ mux: MuxSession; acceptsZstd: boolean; udp?: { ready: boolean } | undefined; signer?: MessageSigner | undefined; decompressionBudget?: DecompressionBudget | undefined }>;
+  session(): Promise<{ mux: MuxSession; acceptsZstd: boolean; udp?: CallUdpPath | undefined; signer?: MessageSigner | undefined; decompressionBudget?: DecompressionBudget | undefined }>;
   /** Counters to keep for a DATAGRAM call. */
   datagramStats?: DatagramCallStats | undefined;
   /** Largest response message, after decompression. */
@@ -30,7 +43,7 @@ export interface ClientCallEnv {
 }
 
 /** Drives one call; its ClientResponse is what interceptors and typed clients consume. */
-export class ClientCall implements StreamHandler {
+export class ClientCall implements StreamHandler, DatagramReceiver {
   private stream: MuxStream | undefined;
   private readonly responses: AsyncQueue<[Uint8Array, number]>;
   private signer: MessageSigner | undefined;
@@ -41,10 +54,13 @@ export class ClientCall implements StreamHandler {
   private trailerReject!: (e: XtmpError) => void;
   private done = false;
   private drainWaiter: (() => void) | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: LongTimer | undefined;
   private unlisten: (() => void) | undefined;
   private readonly stats: DatagramCallStats;
   private highestSeq = 0;
+  /** Datagram messages that arrived for this call (delivered or dropped for a slow consumer). */
+  private arrivals = 0;
+  private udp: CallUdpPath | undefined;
   /** The response seen by interceptors. */
   readonly response: ClientResponse;
 
@@ -91,9 +107,10 @@ export class ClientCall implements StreamHandler {
       this.unlisten = () => req.signal.removeEventListener("abort", onAbort);
     }
     if (req.deadline !== undefined) {
+      if (Number.isNaN(req.deadline)) return this.fail(new XtmpError(Code.INVALID_ARGUMENT, "invalid deadline (NaN)"));
       const ms = req.deadline - Date.now();
       if (ms <= 0) return this.cancel(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded before the call started"));
-      this.timer = setTimeout(() => this.cancel(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
+      this.timer = setLongTimeout(() => this.cancel(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
     }
     try {
       const { mux, acceptsZstd, udp, signer, decompressionBudget } = await this.env.session();
@@ -105,6 +122,7 @@ export class ClientCall implements StreamHandler {
       if (req.method.rules.delivery === "datagram" && udp?.ready) {
         pseudo.push([":delivery", "datagram"]);
         this.stats.udp = true;
+        this.udp = udp;
       }
       if (req.deadline !== undefined) pseudo.push([":timeout", encodeTimeout(req.deadline)]);
       this.stream = mux.openStream(encodeHeaderBlock(pseudo, req.header), this);
@@ -134,10 +152,11 @@ export class ClientCall implements StreamHandler {
     this.fail(error);
   }
 
-  private fail(error: XtmpError): void {
+  private fail(error: XtmpError, sent?: number): void {
     if (this.done) return;
     this.done = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.settleLoss(sent);
+    this.timer?.clear();
     this.unlisten?.();
     this.headerResolve(new Metadata());
     this.responses.fail(error);
@@ -161,11 +180,14 @@ export class ClientCall implements StreamHandler {
 
   onEnd(): void {}
 
-  /** A message of a DATAGRAM call arrived by UDP: delivered in arrival order; gaps counted as lost. */
+  /**
+   * A message of a DATAGRAM call arrived by UDP: delivered in arrival order. While the call runs,
+   * `lost` counts gaps in `seq`; the trailers' `:datagrams` then make it exact (sent - received).
+   */
   onDatagram(seq: number, payload: Uint8Array): void {
     if (this.done) return;
     const s = this.stats;
-    s.received++;
+    this.arrivals++;
     if (seq > this.highestSeq) {
       s.lost += seq - this.highestSeq - 1;
       this.highestSeq = seq;
@@ -173,11 +195,12 @@ export class ClientCall implements StreamHandler {
       s.reordered++;
       s.lost = Math.max(0, s.lost - 1);
     }
-    // latest-wins: a consumer this far behind loses the oldest-queued updates rather than memory
+    // a consumer 4096 messages behind loses the newest updates rather than memory (counted as lost)
     if (this.responses.size >= 4096) {
       s.lost++;
       return;
     }
+    s.received++;
     this.responses.push([payload, 0]);
   }
 
@@ -187,6 +210,7 @@ export class ClientCall implements StreamHandler {
     let message = "malformed trailers";
     let metadata = new Metadata();
     const details: Uint8Array[] = [];
+    let sent: number | undefined;
     try {
       const h = decodeHeaderBlock(block);
       const s = Number(pseudoText(h, ":status"));
@@ -195,20 +219,51 @@ export class ClientCall implements StreamHandler {
       metadata = h.metadata;
       const d = h.pseudo.get(":details-bin");
       if (d) details.push(d.slice());
+      const n = pseudoText(h, ":datagrams");
+      if (n !== undefined && !new RegExp(`^[0-9]{1,${MAX_DATAGRAMS_DIGITS}}$`).test(n)) {
+        [status, message] = [Code.INTERNAL, "malformed :datagrams"];
+      } else if (n !== undefined) sent = Number(n);
     } catch {
       // status stays INTERNAL: the peer sent trailers we cannot read
     }
     this.headerResolve(new Metadata());
-    if (status === Code.OK) {
-      this.done = true;
-      if (this.timer) clearTimeout(this.timer);
-      this.unlisten?.();
-      this.responses.end();
-      this.trailerResolve(metadata);
-      this.drainWaiter?.();
-    } else {
-      this.fail(new XtmpError(status, message, { metadata, details }));
-    }
+    if (sent !== undefined) this.stats.sent = sent;
+    if (status !== Code.OK) return this.fail(new XtmpError(status, message, { metadata, details }), sent);
+    if (sent !== undefined && this.arrivals < sent && this.stream && this.udp?.linger) this.settle(sent, this.udp.linger(this.stream.id, this), metadata);
+    else this.succeed(metadata, sent);
+  }
+
+  /**
+   * Datagrams sent before the trailers may still be in the UDP socket's buffer: keep taking them
+   * while each event-loop turn brings more (at most `sent` turns), then end the call.
+   */
+  private settle(sent: number, unlinger: () => void, metadata: Metadata): void {
+    let seen = this.arrivals;
+    const check = (): void => {
+      if (!this.done && this.arrivals < sent && this.arrivals > seen) {
+        seen = this.arrivals;
+        return nextTurn(check);
+      }
+      unlinger();
+      this.succeed(metadata, sent);
+    };
+    nextTurn(check);
+  }
+
+  private succeed(metadata: Metadata, sent: number | undefined): void {
+    if (this.done) return;
+    this.done = true;
+    this.settleLoss(sent);
+    this.timer?.clear();
+    this.unlisten?.();
+    this.responses.end();
+    this.trailerResolve(metadata);
+    this.drainWaiter?.();
+  }
+
+  /** With the server's count of datagram messages, `lost` is exact: every message sent and not received. */
+  private settleLoss(sent: number | undefined): void {
+    if (sent !== undefined) this.stats.lost = Math.max(0, sent - this.stats.received);
   }
 
   onReset(error: XtmpError): void {

@@ -227,7 +227,7 @@ export class Channel {
 async function closeGracefully(mux: MuxSession, graceMs: number): Promise<void> {
   mux.retire();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([mux.drained(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+  await Promise.race([mux.drained(), new Promise<void>((r) => (timer = setTimeout(r, Math.min(graceMs, 0x7fffffff))))]);
   clearTimeout(timer);
   mux.close(new XtmpError(Code.UNAVAILABLE, `channel closed: calls still running after the ${graceMs} ms grace period`));
 }

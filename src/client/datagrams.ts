@@ -39,6 +39,8 @@ export class ClientDatagrams {
   challengesAnswered = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private closed = false;
+  /** Calls whose stream closed (trailers arrived) that still take their last datagrams for a few turns. */
+  private readonly lingering = new Map<number, DatagramReceiver>();
 
   private constructor(
     private readonly socket: UdpSocket,
@@ -137,11 +139,22 @@ export class ClientDatagrams {
     if (d.kind !== DatagramKind.MESSAGES) return "malformed"; // PROBE and PATH_RESPONSE travel client -> server only
     const mux = this.mux();
     for (const m of d.messages ?? []) {
-      const handler = mux?.streamHandler(m.streamId) as Partial<DatagramReceiver> | undefined;
+      const handler = (mux?.streamHandler(m.streamId) as Partial<DatagramReceiver> | undefined) ?? this.lingering.get(m.streamId);
       if (handler?.onDatagram) handler.onDatagram(m.seq, m.payload.slice());
       else this.unknownStream++;
     }
     return "accepted";
+  }
+
+  /**
+   * Keeps routing messages of `streamId` to `receiver` after its stream has closed (a call whose
+   * trailers overtook its last datagrams); returns the function that stops it.
+   */
+  linger(streamId: number, receiver: DatagramReceiver): () => void {
+    this.lingering.set(streamId, receiver);
+    return () => {
+      if (this.lingering.get(streamId) === receiver) this.lingering.delete(streamId);
+    };
   }
 
   /** Stops probing and closes the socket. */

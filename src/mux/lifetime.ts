@@ -3,6 +3,9 @@ import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import type { MuxLimits } from "./options.js";
 
+// the longest delay setTimeout takes (longer ones fire at once); an idle check re-arms itself
+const MAX_TIMER = 0x7fffffff;
+
 /** What the timers need from the session. */
 export interface LifetimeHost {
   /** True while no stream is open and no handler runs. */
@@ -27,10 +30,10 @@ export class Lifetime {
     if (limits.maxAgeMs > 0) {
       this.ageTimer = setTimeout(() => {
         host.goAway("max connection age reached");
-        this.ageTimer = setTimeout(() => host.close(new XtmpError(Code.UNAVAILABLE, "max connection age reached")), limits.maxAgeGraceMs);
+        this.ageTimer = setTimeout(() => host.close(new XtmpError(Code.UNAVAILABLE, "max connection age reached")), Math.min(limits.maxAgeGraceMs, MAX_TIMER));
         this.ageTimer.unref?.();
         void host.drained().then(() => host.close());
-      }, limits.maxAgeMs);
+      }, Math.min(limits.maxAgeMs, MAX_TIMER));
       this.ageTimer.unref?.();
     }
   }
@@ -52,7 +55,7 @@ export class Lifetime {
         return;
       }
       this.armIdle();
-    }, Math.max(1, ms - idleFor));
+    }, Math.min(MAX_TIMER, Math.max(1, ms - idleFor)));
     this.idleTimer.unref?.();
   }
 

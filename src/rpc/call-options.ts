@@ -24,10 +24,16 @@ export interface CallOptions {
 export interface DatagramCallStats {
   /** True when the messages travel over UDP; false when the call fell back to the TCP session. */
   udp: boolean;
-  /** Messages received over UDP. */
+  /** Messages received over UDP and delivered to the caller. */
   received: number;
-  /** Messages never received: gaps in the per-stream sequence numbers (late arrivals subtract). */
+  /**
+   * Messages never received (or dropped because the caller fell 4096 messages behind). While the
+   * stream runs: gaps in the per-stream sequence numbers (late arrivals subtract); once it has ended:
+   * exactly `sent - received`.
+   */
   lost: number;
+  /** Set when the stream ends: how many messages the server sent by datagram (its `:datagrams` trailer). */
+  sent?: number;
   /** Messages that arrived after a later one (delivered anyway, in arrival order). */
   reordered: number;
 }

@@ -222,7 +222,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
       // received bytes still flow in up to the same bound: a peer blocked on us in turn can go on
       this.maybePauseSocket();
       this.drainedMark = this.stats.bytesSent - buffered;
-      if (this.stallMs > 0) this.stallTimer = setTimeout(this.onStall, this.stallMs);
+      if (this.stallMs > 0) this.stallTimer = setTimeout(this.onStall, Math.min(this.stallMs, 0x7fffffff));
     } else if (this.holding) {
       this.resume();
     }
@@ -265,7 +265,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     if (this.stats.bytesSent - buffered > this.drainedMark) {
       // the peer reads, if slowly: wait another period
       this.drainedMark = this.stats.bytesSent - buffered;
-      this.stallTimer = setTimeout(this.onStall, this.stallMs);
+      this.stallTimer = setTimeout(this.onStall, Math.min(this.stallMs, 0x7fffffff));
       return;
     }
     this.stats.writeStallCloses++;

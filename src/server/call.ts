@@ -11,6 +11,7 @@ import { decodeMessage, encodeMessage, shouldCompress } from "../rpc/message-cod
 import type { DecompressionBudget } from "../rpc/decompression-budget.js";
 import { Metadata } from "../rpc/metadata.js";
 import type { DatagramPeer } from "./datagrams.js";
+import { MALFORMED_TIMEOUT, setLongTimeout, type LongTimer } from "../rpc/deadline.js";
 import { appendSignature, verifySigned, type MessageSigner } from "../rpc/message-signer.js";
 import { FrameFlags } from "../wire/frame-types.js";
 
@@ -56,17 +57,22 @@ export class ServerCall implements StreamHandler, ServerContext {
   private finished = false;
   private forceCompression: boolean | undefined;
   private drainWaiter: (() => void) | undefined;
-  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private deadlineTimer: LongTimer | undefined;
   private datagramSeq = 0;
+  private readonly malformedTimeout: boolean;
+  /** Absolute deadline in epoch milliseconds, or undefined for none. */
+  readonly deadline: number | undefined;
 
   constructor(
     private readonly stream: MuxStream,
     private readonly desc: AnyMethodDescriptor,
     readonly requestMetadata: Metadata,
-    readonly deadline: number | undefined,
+    deadline: number | undefined | typeof MALFORMED_TIMEOUT,
     private readonly env: CallEnv,
   ) {
     this.method = desc.path;
+    this.malformedTimeout = deadline === MALFORMED_TIMEOUT;
+    this.deadline = deadline === MALFORMED_TIMEOUT ? undefined : deadline;
     this.peerIdentity = env.peerIdentity;
     this.requests = new AsyncQueue<[Uint8Array, number]>(
       () => stream.messageConsumed(),
@@ -107,17 +113,19 @@ export class ServerCall implements StreamHandler, ServerContext {
     let out: AsyncIterator<unknown> | undefined;
     try {
       if (this.finished) return;
+      if (this.malformedTimeout) return this.finish(new XtmpError(Code.INTERNAL, "malformed :timeout"));
       if (this.deadline !== undefined) {
         const ms = this.deadline - Date.now();
         if (ms <= 0) return this.finish(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded before the call started"));
-        this.deadlineTimer = setTimeout(() => this.finish(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
+        this.deadlineTimer = setLongTimeout(() => this.finish(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
       }
       out = invoke({ method: this.desc, ctx: this, messages: this.decodedRequests() })[Symbol.asyncIterator]();
       for (;;) {
         const r = await out.next();
         if (r.done || this.finished) break;
         this.sendResponse(r.value);
-        if (this.stream.backlogged && !this.finished) await new Promise<void>((res) => (this.drainWaiter = res));
+        // backpressure: the TCP stream's window, or the session's datagram queue (the handler waits, the event loop runs)
+        while (!this.finished && (this.stream.backlogged || this.env.datagram?.sender.full)) await this.writable();
       }
       this.finish(undefined);
     } catch (err) {
@@ -127,6 +135,14 @@ export class ServerCall implements StreamHandler, ServerContext {
       if (this.finished && out?.return) void Promise.resolve(out.return()).catch(() => undefined); // stops a handler still running
       this.stream.release();
     }
+  }
+
+  /** Resolves on the stream's drain, room in the datagram queue, or the end of the call. */
+  private writable(): Promise<void> {
+    return new Promise<void>((res) => {
+      this.drainWaiter = res;
+      if (!this.stream.backlogged) this.env.datagram?.sender.onRoom(() => this.onDrain());
+    });
   }
 
   private decodedRequests(): AsyncIterable<unknown> {
@@ -154,7 +170,7 @@ export class ServerCall implements StreamHandler, ServerContext {
       const seq = ++this.datagramSeq;
       if (dg.fits(this.stream.id, seq, bytes.length)) {
         this.sendHeaders();
-        dg.send(this.stream.id, seq, bytes);
+        dg.send(this.stream.id, seq, bytes); // when full, run() waits for room before the next message
         return;
       }
       this.datagramSeq--;
@@ -176,7 +192,7 @@ export class ServerCall implements StreamHandler, ServerContext {
   private finish(error: XtmpError | undefined): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer?.clear();
     this.drainWaiter?.();
     if (error) {
       this.abortReason = error;
@@ -186,13 +202,24 @@ export class ServerCall implements StreamHandler, ServerContext {
       const trailers: Array<[string, string | Uint8Array]> = [[":status", String(error?.code ?? Code.OK)]];
       if (error) trailers.push([":message", error.rawMessage]);
       for (const d of error?.details ?? []) trailers.push([":details-bin", d]);
+      if (this.datagramSeq > 0) trailers.push([":datagrams", String(this.datagramSeq)]);
       const md = new Metadata(this.trailersOut);
       for (const [k, v] of error?.metadata ?? []) md.append(k, v);
-      this.stream.sendTrailers(encodeHeaderBlock(trailers, md));
-    }
+      const block = encodeHeaderBlock(trailers, md);
+      const dg = this.env.datagram;
+      if (dg && this.datagramSeq > 0) {
+        // trailers follow the data: they go once every datagram message of this call has been sent
+        dg.sender.afterSent(this.stream.id, () => {
+          if (!this.stream.closed) this.stream.sendTrailers(block);
+          this.env.onDone();
+        });
+      } else {
+        this.stream.sendTrailers(block);
+        this.env.onDone();
+      }
+    } else this.env.onDone();
     if (error) this.requests.fail(error);
     else this.requests.end();
-    this.env.onDone();
   }
 
   // ---- StreamHandler ----

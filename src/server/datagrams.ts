@@ -2,7 +2,8 @@
 import type { DatagramKeys } from "../secure/datagram.js";
 import { CONN_ID_SIZE } from "../secure/datagram.js";
 import { XtmpError } from "../status/error.js";
-import { datagramMessageSize, decodeDatagram, DATAGRAM_TOKEN_SIZE, DatagramKind, encodeDatagramMessages, encodeProbe, MAX_DATAGRAM_PLAINTEXT, type DatagramMessage } from "../wire/datagram.js";
+import { datagramMessageSize, decodeDatagram, DATAGRAM_TOKEN_SIZE, DatagramKind, encodeProbe, MAX_DATAGRAM_PLAINTEXT } from "../wire/datagram.js";
+import { DatagramSender } from "./datagram-sender.js";
 import { sameUdpPeer, UdpSocket, UnexpectedErrors, type UdpPeer } from "../transport/udp.js";
 
 /** PATH_CHALLENGEs a session may send per second (token bucket of this size, refilled continuously). */
@@ -76,11 +77,8 @@ interface PendingChallenge {
 export class DatagramPeer {
   /** The client's validated UDP address; undefined until a first address passed the challenge. */
   address: UdpPeer | undefined;
-  /** Datagrams sent. */
-  sent = 0;
-  private batch: DatagramMessage[] = [];
-  private batchBytes = 1;
-  private scheduled = false;
+  /** Outgoing messages of this session's DATAGRAM calls: bounded, paced, flushed before each call's trailers. */
+  readonly sender: DatagramSender;
   private pending: PendingChallenge[] = [];
   private budget = CHALLENGES_PER_SECOND;
   private budgetAt: number;
@@ -91,6 +89,16 @@ export class DatagramPeer {
     private readonly now: () => number,
   ) {
     this.budgetAt = now();
+    // always to the validated address: a probe from elsewhere changes nothing until it is validated
+    this.sender = new DatagramSender(
+      (plaintext) => this.address !== undefined && this.sendPlain(plaintext, this.address),
+      (err) => endpoint.unexpected(err),
+    );
+  }
+
+  /** Datagrams of messages sent. */
+  get sent(): number {
+    return this.sender.datagrams;
   }
 
   /** Whether datagrams can go to the client: a validated address, and counters left. */
@@ -108,32 +116,12 @@ export class DatagramPeer {
     return 1 + datagramMessageSize(streamId, seq, length) <= MAX_DATAGRAM_PLAINTEXT;
   }
 
-  /** Queues one message; messages queued in one event-loop turn are packed into as few datagrams as fit. */
-  send(streamId: number, seq: number, payload: Uint8Array): void {
-    const size = datagramMessageSize(streamId, seq, payload.length);
-    if (this.batchBytes + size > MAX_DATAGRAM_PLAINTEXT) this.flush();
-    this.batch.push({ streamId, seq, payload });
-    this.batchBytes += size;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        try {
-          this.flush();
-        } catch (err) {
-          this.endpoint.unexpected(err);
-        }
-      });
-    }
-  }
-
-  private flush(): void {
-    if (this.batch.length === 0) return;
-    const batch = this.batch;
-    this.batch = [];
-    this.batchBytes = 1;
-    // always to the validated address: a probe from elsewhere changes nothing until it is validated
-    if (this.address && this.sendPlain(encodeDatagramMessages(batch), this.address)) this.sent++;
+  /**
+   * Queues one message (sent in a later event-loop turn, packed with others into as few datagrams
+   * as fit). Returns false once the session's queue is full: the call then waits in `sender.onRoom`.
+   */
+  send(streamId: number, seq: number, payload: Uint8Array): boolean {
+    return this.sender.send({ streamId, seq, payload });
   }
 
   private sendPlain(plaintext: Uint8Array, to: UdpPeer): boolean {
@@ -258,7 +246,9 @@ export class ServerDatagrams {
 
   /** Forgets a session. */
   unregister(keys: DatagramKeys): void {
-    this.peers.delete(key(keys.connId));
+    const k = key(keys.connId);
+    this.peers.get(k)?.sender.close();
+    this.peers.delete(k);
   }
 
   /** @internal Reports an unexpected exception from this endpoint's work. */

@@ -349,7 +349,7 @@ export class Server {
       }),
     );
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([drained, new Promise<void>((r) => (timer = setTimeout(r, options.graceMs ?? 10_000)))]);
+    await Promise.race([drained, new Promise<void>((r) => (timer = setTimeout(r, Math.min(options.graceMs ?? 10_000, MAX_TIMER))))]);
     clearTimeout(timer);
     this.forceShutdown();
   }
@@ -366,6 +366,9 @@ export class Server {
     this.connections.clear();
   }
 }
+
+// the longest delay setTimeout takes (longer ones fire at once): user-given durations are clamped to it
+const MAX_TIMER = 0x7fffffff;
 
 // ServerHello BUSY by refusal message (there are a handful of distinct messages)
 const busyHellos = new Map<string, Uint8Array>();

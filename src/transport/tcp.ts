@@ -98,7 +98,7 @@ export function connectTcp(host: string, port: number, timeoutMs = 10_000): Prom
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new XtmpError(Code.UNAVAILABLE, `connect to ${host}:${port} timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
+    }, Math.min(timeoutMs, 0x7fffffff));
     socket.once("connect", () => {
       clearTimeout(timer);
       socket.removeAllListeners("error");

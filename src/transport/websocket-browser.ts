@@ -3,6 +3,14 @@ import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import type { SocketReceiver } from "./tcp.js";
 
+/** Writes are cut into messages of at most this many bytes (receivers accept up to 1 MiB; boundaries carry no meaning). */
+export const MAX_WS_MESSAGE = 256 << 10;
+/** WebSocket readyState values (the constants of the standard WebSocket interface). */
+const CONNECTING = 0;
+const OPEN = 1;
+/** Longest connect timeout a single timer can hold (2^31 - 1 ms). */
+const MAX_TIMER_MS = 0x7fffffff;
+
 /** A browser WebSocket as a byte duplex. */
 export class WsDuplex {
   private receiver: SocketReceiver | undefined;
@@ -21,14 +29,16 @@ export class WsDuplex {
     ws.onerror = () => this.finish(new Error("WebSocket error"));
   }
 
-  /** Sends bytes as one binary message. */
+  /** Sends bytes as binary messages of at most MAX_WS_MESSAGE bytes each. */
   write(chunk: Uint8Array): void {
-    if (!this.ended && this.ws.readyState === WebSocket.OPEN) this.ws.send(chunk);
+    if (this.ended || this.ws.readyState !== OPEN) return;
+    if (chunk.length <= MAX_WS_MESSAGE) return this.ws.send(chunk);
+    for (let off = 0; off < chunk.length; off += MAX_WS_MESSAGE) this.ws.send(chunk.subarray(off, off + MAX_WS_MESSAGE));
   }
 
   /** Closes the WebSocket. */
   close(): void {
-    if (this.ws.readyState <= WebSocket.OPEN) this.ws.close(1000);
+    if (this.ws.readyState === CONNECTING || this.ws.readyState === OPEN) this.ws.close(1000);
   }
 
   /** Closes at once. */
@@ -59,7 +69,7 @@ export function connectWebSocket(url: string, timeoutMs = 10_000): Promise<WsDup
     const timer = setTimeout(() => {
       ws.close();
       reject(new XtmpError(Code.UNAVAILABLE, `WebSocket to ${url} timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
+    }, Math.min(timeoutMs, MAX_TIMER_MS));
     ws.onopen = () => {
       clearTimeout(timer);
       resolve(new WsDuplex(ws));
