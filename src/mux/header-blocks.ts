@@ -1,4 +1,5 @@
 // Header blocks larger than one frame: fragmenting on send, bounded reassembly of CONTINUATION frames on receipt.
+import { concatBytes } from "../wire/bytes.js";
 import type { Frame } from "../wire/frame.js";
 import { FrameFlags, FrameType } from "../wire/frame-types.js";
 import { protocol } from "./errors.js";
@@ -58,7 +59,7 @@ export class HeaderAssembler {
       this.add(open, f.payload);
       if (f.flags & FrameFlags.MORE_HEADERS) return undefined;
       this.open = undefined;
-      return { ...open.first, flags: open.first.flags & ~FrameFlags.MORE_HEADERS, payload: open.oversize ? EMPTY : join(open.parts, open.size), oversize: open.oversize };
+      return { ...open.first, flags: open.first.flags & ~FrameFlags.MORE_HEADERS, payload: open.oversize ? EMPTY : (open.parts.length === 1 ? (open.parts[0] as Uint8Array) : concatBytes(open.parts, open.size)), oversize: open.oversize };
     }
     if (f.type === FrameType.CONTINUATION) protocol(`CONTINUATION on stream ${f.streamId} without a header block in progress`);
     if (!isHeaderType(f.type)) return f;
@@ -84,13 +85,3 @@ export class HeaderAssembler {
   }
 }
 
-function join(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}

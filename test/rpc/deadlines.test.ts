@@ -2,10 +2,10 @@
 import { expect } from "chai";
 import { TestServiceDefinition } from "../../generated/grpc/testing/test_xtmp.js";
 import { testServiceImpl } from "../../services/test-service.js";
-import { decodeHeaderBlock, encodeHeaderBlock, pseudoText } from "../../src/rpc/header-block.js";
 import { decodeTimeout, encodeTimeout, MALFORMED_TIMEOUT, MAX_TIMEOUT_MS, MAX_TIMER_MS, setLongTimeout, type TimerApi } from "../../src/rpc/deadline.js";
 import { Code, createChannel, createClient, createServer, generateIdentity, type Channel } from "../../src/index.js";
 import { within } from "../helpers/calls.js";
+import { rawCall } from "../helpers/raw-call.js";
 
 const DAY = 86_400_000;
 
@@ -148,24 +148,7 @@ describe("deadlines", function () {
     });
 
     /** Sends EmptyCall with the given `:timeout` on a raw stream; resolves with the status it ends with. */
-    async function rawEmptyCall(timeout: string): Promise<{ code: number; message: string }> {
-      const { mux } = await channel.session();
-      return new Promise((resolve) => {
-        const stream = mux.openStream(encodeHeaderBlock([[":path", TestServiceDefinition.methods.emptyCall.path], [":timeout", timeout]]), {
-          onHeaders() {},
-          onMessage: () => stream.messageConsumed(),
-          onEnd() {},
-          onTrailers: (block) => {
-            const h = decodeHeaderBlock(block);
-            resolve({ code: Number(pseudoText(h, ":status")), message: pseudoText(h, ":message") ?? "" });
-          },
-          onReset: (e) => resolve({ code: e.code, message: `RESET ${e.message}` }),
-          onDrain() {},
-        });
-        stream.sendMessage(new Uint8Array(0), 0);
-        stream.end();
-      });
-    }
+    const rawEmptyCall = (timeout: string) => rawCall(channel, TestServiceDefinition.methods.emptyCall.path, new Uint8Array(0), 0, [[":timeout", timeout]]);
 
     it("a malformed :timeout ends the call with INTERNAL \"malformed :timeout\" before the handler runs", async () => {
       const calls = seen.length;

@@ -8,36 +8,17 @@ import { SimpleRequest } from "../../generated/grpc/testing/messages.js";
 import { TestServiceDefinition } from "../../generated/grpc/testing/test_xtmp.js";
 import { BpciServiceDefinition } from "../../generated/bpci/v1/bpci_xtmp.js";
 import { testServiceImpl } from "../../services/test-service.js";
-import { decodeHeaderBlock, encodeHeaderBlock, pseudoText } from "../../src/rpc/header-block.js";
 import { FrameFlags } from "../../src/wire/frame-types.js";
 import { Code, createChannel, createClient, createServer, generateIdentity, XtmpError, type Channel, type ServerContext } from "../../src/index.js";
 import { failure, until, within } from "../helpers/calls.js";
+import { rawCall } from "../helpers/raw-call.js";
 
 const zeros = (n: number) => ({ type: 0, body: new Uint8Array(n) });
 const random = (n: number) => ({ type: 0, body: new Uint8Array(randomBytes(n)) });
 
-/**
- * Sends one UnaryCall request on a raw stream of `channel`'s session (no client-side deadline timer,
- * no encoder: `headers` and `flags` as given); resolves with the status the server ends it with.
- */
-async function rawUnary(channel: Channel, message: Uint8Array, flags: number, headers: Array<[string, string]> = []): Promise<{ code: number; message: string }> {
-  const { mux } = await channel.session();
-  return new Promise((resolve) => {
-    const stream = mux.openStream(encodeHeaderBlock([[":path", TestServiceDefinition.methods.unaryCall.path], ...headers]), {
-      onHeaders() {},
-      onMessage: () => stream.messageConsumed(),
-      onEnd() {},
-      onTrailers: (block) => {
-        const h = decodeHeaderBlock(block);
-        resolve({ code: Number(pseudoText(h, ":status")), message: pseudoText(h, ":message") ?? "" });
-      },
-      onReset: (e) => resolve({ code: e.code, message: e.message }),
-      onDrain() {},
-    });
-    stream.sendMessage(message, flags);
-    stream.end();
-  });
-}
+/** One UnaryCall request on a raw stream (no client deadline timer, no encoder). */
+const rawUnary = (channel: Channel, message: Uint8Array, flags: number, headers: Array<[string, string]> = []) =>
+  rawCall(channel, TestServiceDefinition.methods.unaryCall.path, message, flags, headers);
 
 
 describe("rpc faults", function () {
