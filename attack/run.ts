@@ -37,6 +37,15 @@ function parseArgs(argv: readonly string[]): Options {
 type Phase = "before" | "during" | "after";
 const emptyPhases = (): Record<Phase, PhaseCalls> => ({ before: { ok: 0, total: 0, maxMs: 0 }, during: { ok: 0, total: 0, maxMs: 0 }, after: { ok: 0, total: 0, maxMs: 0 } });
 
+/** heapUsed of the server after a forced GC (STATS), or undefined when it does not answer. */
+async function liveHeap(server: Awaited<ReturnType<typeof startServer>>): Promise<number | undefined> {
+  try {
+    return (await server.stats(5000)).memory.heapUsed;
+  } catch {
+    return undefined;
+  }
+}
+
 async function runOne(def: AttackDef, quick: boolean): Promise<AttackRecord> {
   const beforeMs = quick ? 1000 : 1500;
   const windowMs = quick ? 3000 : 9000;
@@ -65,6 +74,7 @@ async function runOne(def: AttackDef, quick: boolean): Promise<AttackRecord> {
     await prober.waitLine(/"kind":"existing","ok":true/, 15_000);
     setPhase("before");
     await pause(beforeMs);
+    const heapBefore = await liveHeap(server);
     const rssBefore = sampler.sample();
     sampler.resetPeak();
     const cpu0 = readCpuSeconds(server.pid) ?? 0;
@@ -80,6 +90,8 @@ async function runOne(def: AttackDef, quick: boolean): Promise<AttackRecord> {
     const cpu2 = readCpuSeconds(server.pid) ?? cpu1;
     const rssAfter = sampler.sample();
     const alive = server.alive();
+    // read after the RSS sample: STATS forces a GC in the server, which would lower the RSS reading
+    const heapAfter = alive ? await liveHeap(server) : undefined;
     const exit = alive ? undefined : String(await server.child.exited);
     const record: AttackRecord = {
       name: def.name,
@@ -88,6 +100,7 @@ async function runOne(def: AttackDef, quick: boolean): Promise<AttackRecord> {
       ...(exit ? { exit } : {}),
       calls,
       rssMiB: { before: rssBefore / MiB, peak: sampler.peak / MiB, after: rssAfter / MiB },
+      ...(heapBefore !== undefined && heapAfter !== undefined ? { liveHeapMiB: { before: heapBefore / MiB, after: heapAfter / MiB } } : {}),
       cpuSeconds: { during: cpu1 - cpu0, after: cpu2 - cpu1 },
       attack,
       pass: false,

@@ -17,6 +17,8 @@ export interface AttackRecord {
   exit?: string;
   calls: Record<"existing" | "new", Record<"before" | "during" | "after", PhaseCalls>>;
   rssMiB: { before: number; peak: number; after: number };
+  /** The server's live heap (heapUsed after a forced GC, read through STATS) before and after: what it really retains. */
+  liveHeapMiB?: { before: number; after: number };
   cpuSeconds: { during: number; after: number };
   attack: Metrics;
   pass: boolean;
@@ -39,6 +41,7 @@ export function attackTable(r: AttackRecord): string {
     ["existing channel, ok within 1 s", frac(r.calls.existing.before), frac(r.calls.existing.during), frac(r.calls.existing.after)],
     ["new connection, ok within 1 s", frac(r.calls.new.before), frac(r.calls.new.during), frac(r.calls.new.after)],
     ["server RSS (MiB)", r.rssMiB.before.toFixed(0), `peak ${r.rssMiB.peak.toFixed(0)}`, r.rssMiB.after.toFixed(0)],
+    ["server live heap after GC (MiB)", r.liveHeapMiB?.before.toFixed(0) ?? "?", "", r.liveHeapMiB?.after.toFixed(0) ?? "?"],
     ["server CPU (s)", "", r.cpuSeconds.during.toFixed(2), r.cpuSeconds.after.toFixed(2)],
   ];
   const facts = Object.entries(r.attack)
@@ -56,7 +59,7 @@ export function attackTable(r: AttackRecord): string {
 
 /** One line per attack. */
 export function summaryTable(records: readonly AttackRecord[]): string {
-  const rows = [["attack", "alive", "existing during", "existing after", "new after", "RSS before/peak/after MiB", "CPU s", "verdict"]];
+  const rows = [["attack", "alive", "existing during", "existing after", "new after", "RSS before/peak/after MiB", "live heap before/after", "CPU s", "verdict"]];
   for (const r of records) {
     rows.push([
       r.name,
@@ -65,6 +68,7 @@ export function summaryTable(records: readonly AttackRecord[]): string {
       `${r.calls.existing.after.ok}/${r.calls.existing.after.total}`,
       `${r.calls.new.after.ok}/${r.calls.new.after.total}`,
       `${r.rssMiB.before.toFixed(0)}/${r.rssMiB.peak.toFixed(0)}/${r.rssMiB.after.toFixed(0)}`,
+      r.liveHeapMiB ? `${r.liveHeapMiB.before.toFixed(0)}/${r.liveHeapMiB.after.toFixed(0)}` : "?",
       r.cpuSeconds.during.toFixed(1),
       r.pass ? "PASS" : "FAIL",
     ]);
