@@ -11,7 +11,8 @@ export async function idleSessions(target: Target, count: number, concurrency: n
   let failed = 0;
   await pool(count, concurrency, deadline, async () => {
     try {
-      sessions.push(await openRaw(target));
+      // a handshake slowed by the server's admission control gives up at the attack's deadline
+      sessions.push(await openRaw(target, { timeoutMs: Math.max(500, deadline - Date.now()) }));
     } catch {
       failed++;
     }
