@@ -1,7 +1,7 @@
 // PROTOCOL.md §3-§9 and §13 pinned byte for byte: refusals, the handshake framing limit, Split() timing, payload fields, record failures, insecure mode.
 import { expect } from "chai";
+import { loadTranscriptVector, type TranscriptVector } from "../helpers/transcript-vectors.js";
 import { ml_kem768 } from "@noble/post-quantum/ml-kem.js";
-import { readFileSync } from "node:fs";
 import { closeCodeOf } from "../../src/secure/close-codes.js";
 import { CookieJar } from "../../src/secure/cookie.js";
 import { nodeCrypto } from "../../src/secure/crypto-node.js";
@@ -371,18 +371,8 @@ describe("PROTOCOL.md conformance: preamble, handshake and records", function ()
   });
 
   describe("§9 identity payloads in the committed vectors", () => {
-    interface Vector {
-      cipher: "AESGCM" | "ChaChaPoly";
-      mode: string;
-      client_identity_seed: string;
-      server_identity_seed: string;
-      client_ephemeral_private: string;
-      server_ephemeral_private: string;
-      kem_keygen_seed?: string;
-      kem_encapsulate_message?: string;
-      messages: Array<[string, string]>;
-    }
-    const load = (name: string): Vector => JSON.parse(readFileSync(new URL(`../vectors/xtmp/${name}`, import.meta.url), "utf8")) as Vector;
+    type Vector = TranscriptVector;
+    const load = loadTranscriptVector;
     const keyPair = (priv: string) => ({ privateKey: unhex(priv), publicKey: nodeCrypto.x25519PublicKey(unhex(priv)) });
     /** The handshake messages of the vector (length prefixes and hellos removed). */
     function handshakeMessages(v: Vector): Uint8Array[] {

@@ -4,30 +4,18 @@ import { ml_kem768 } from "@noble/post-quantum/ml-kem.js";
 import { readFileSync } from "node:fs";
 import { nobleCrypto } from "../../src/secure/crypto-noble.js";
 import { nodeCrypto } from "../../src/secure/crypto-node.js";
-import type { CipherName, CryptoBackend } from "../../src/secure/crypto.js";
+import type { CryptoBackend } from "../../src/secure/crypto.js";
 import { identityFromSeed } from "../../src/secure/identity.js";
 import { mlKem768, type Kem } from "../../src/secure/kem.js";
 import { FrameType } from "../../src/wire/frame-types.js";
 import { establish, inbox, ok, recordingPair } from "../helpers/sessions.js";
+import type { TranscriptVector } from "../helpers/transcript-vectors.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const unhex = (s: string) => new Uint8Array(Buffer.from(s, "hex"));
 const bytes = (start: number, n = 32) => new Uint8Array(Array.from({ length: n }, (_, i) => (start + i) & 0xff));
 
-interface Vector {
-  description: string;
-  cipher: CipherName;
-  mode: string;
-  client_identity_seed: string;
-  server_identity_seed: string;
-  client_ephemeral_private: string;
-  server_ephemeral_private: string;
-  kem_keygen_seed?: string;
-  kem_encapsulate_message?: string;
-  handshake_hash: string;
-  /** Every write in order: "c" client->server, "s" server->client, hex bytes. */
-  messages: Array<[string, string]>;
-}
+type Vector = TranscriptVector;
 
 /** A backend whose "random" ephemeral keys are fixed, so a whole session is reproducible. */
 function fixedEphemerals(base: CryptoBackend, privs: Uint8Array[]): CryptoBackend {
