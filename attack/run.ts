@@ -58,11 +58,15 @@ async function runOne(def: AttackDef, quick: boolean): Promise<AttackRecord> {
   const calls = { existing: emptyPhases(), new: emptyPhases() };
   prober.onLine((line) => {
     try {
-      const r = JSON.parse(line) as { phase: string; kind: "existing" | "new"; ok: boolean; ms: number };
+      const r = JSON.parse(line) as { phase: string; kind: "existing" | "new"; ok: boolean; ms: number; err?: string };
       const p = calls[r.kind]?.[r.phase as Phase];
       if (!p) return;
       p.total++;
       if (r.ok) p.ok++;
+      else {
+        const why = r.err || "SLOW";
+        p.failures = { ...p.failures, [why]: (p.failures?.[why] ?? 0) + 1 };
+      }
       p.maxMs = Math.max(p.maxMs, r.ms);
     } catch {
       // not a result line

@@ -7,6 +7,8 @@ export interface PhaseCalls {
   total: number;
   /** Slowest call (ms). */
   maxMs: number;
+  /** Failed calls by status name (`SLOW` for an OK answer after more than 1 s). */
+  failures?: Record<string, number>;
 }
 
 /** Everything measured for one attack. */
@@ -25,7 +27,9 @@ export interface AttackRecord {
   problems: string[];
 }
 
-const frac = (p: PhaseCalls) => `${p.ok}/${p.total}${p.total > 0 ? ` (max ${p.maxMs} ms)` : ""}`;
+const failures = (p: PhaseCalls) =>
+  p.failures && Object.keys(p.failures).length > 0 ? ` [${Object.entries(p.failures).map(([k, n]) => `${k}×${n}`).join(" ")}]` : "";
+const frac = (p: PhaseCalls) => `${p.ok}/${p.total}${p.total > 0 ? ` (max ${p.maxMs} ms)` : ""}${failures(p)}`;
 
 /** Pads columns of rows to a fixed width. */
 export function columns(rows: string[][]): string {
