@@ -5,20 +5,23 @@ import { TestServiceDefinition } from "../generated/grpc/testing/test_xtmp.js";
 import { runDemo } from "../demo/run-demo.js";
 import { bpciDemoImpl } from "../services/bpci-demo.js";
 import { HealthRegistry } from "../services/health.js";
-import { testServiceImpl } from "../services/test-service.js";
+import { createTestService } from "../services/test-service.js";
 import { createServer, generateIdentity, loadIdentity, parsePublicKey, saveIdentity, type ServerOptions, type ServerStats } from "../src/index.js";
 import { serviceTable } from "./services.js";
+import { hostname } from "node:os";
 
 const USAGE = `usage: xtmp <command> [options]
 
 commands:
   keygen --out DIR                          create an Ed25519 identity in DIR (identity.json, identity.pub)
-  serve --listen HOST:PORT [--keys DIR] [--insecure] [--ws HOST:PORT] [--limits JSON]
+  serve --listen HOST:PORT [--keys DIR] [--insecure] [--ws HOST:PORT] [--limits JSON] [--server-id NAME]
                                             serve BPCI (demo), the interop TestService and health until
                                             SIGINT/SIGTERM, then drain; --ws also listens for XTMP over
                                             WebSocket at ws://HOST:PORT/xtmp; --limits merges a JSON
                                             object into the server options; SIGUSR2 prints
-                                            "STATS <json>" (server.stats and memory) on stdout
+                                            "STATS <json>" (server.stats and memory) on stdout;
+                                            --server-id names this server in TestService replies
+                                            that ask for it (default hostname:port)
   demo [--target HOST:PORT --server-key KEY]
                                             run the BPCI demo client (against its own server by default)
   services                                  print every generated service method with its XTMP rules
@@ -57,12 +60,14 @@ async function serve(flags: Map<string, string>, io: Io, stop: Promise<void>): P
   const limits = parseLimits(flags.get("--limits"));
   const health = new HealthRegistry();
   const server = createServer({ ...limits, ...(identity ? { identity } : {}), insecure, onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
-  server.add(BpciServiceDefinition, bpciDemoImpl()).add(TestServiceDefinition, testServiceImpl).add(HealthDefinition, health.impl);
+  let serverId = flags.get("--server-id") ?? hostname();
+  server.add(BpciServiceDefinition, bpciDemoImpl()).add(TestServiceDefinition, createTestService({ serverId: () => serverId })).add(HealthDefinition, health.impl);
   // installed before the address is printed: whoever reads it may ask for STATS at once
   const printStats = () => io.out(`STATS ${statsJson(server.stats)}`);
   process.on("SIGUSR2", printStats);
   try {
     const { host, port } = await server.listen(`xtmp://${listen}`);
+    if (!flags.has("--server-id")) serverId = `${hostname()}:${port}`;
     io.out(`xtmp serving on ${host}:${port}${insecure ? " (INSECURE: no encryption)" : ""}`);
     if (identity) io.out(`server key ${Buffer.from(identity.publicKey).toString("hex")}`);
     const ws = flags.get("--ws");
@@ -136,7 +141,7 @@ export async function main(argv: readonly string[], io: Io = { out: console.log,
         return 0;
       }
       case "serve":
-        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value" }), io, stop);
+        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value", "--server-id": "value" }), io, stop);
       case "demo": {
         const f = parseFlags(rest, { "--target": "value", "--server-key": "value" });
         const key = f.get("--server-key");

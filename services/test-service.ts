@@ -1,6 +1,7 @@
 // The gRPC interop TestService implemented on XTMP-RPC (echo metadata, statuses, sizes, compression).
 import type { Payload, ResponseParameters, SimpleRequest, StreamingOutputCallRequest } from "../generated/grpc/testing/messages.js";
 import type { TestServiceImplementation } from "../generated/grpc/testing/test_xtmp.js";
+import { hostname } from "node:os";
 import { Code, XtmpError, type ServerContext } from "../src/index.js";
 
 const ECHO_INITIAL = "x-grpc-test-echo-initial";
@@ -51,19 +52,31 @@ async function* respond(params: readonly ResponseParameters[], ctx: ServerContex
   }
 }
 
-function unary(req: SimpleRequest, ctx: ServerContext) {
-  echoMetadata(ctx);
-  checkCompressed(req.expectCompressed, ctx);
-  checkStatus(req);
-  if (req.responseCompressed !== undefined) ctx.setResponseCompression(req.responseCompressed.value);
-  return { payload: payload(req.responseSize) };
+/** Options of a TestService instance. */
+export interface TestServiceOptions {
+  /** What `fill_server_id` requests get as `server_id` (read per call; default `hostname()`). */
+  serverId?: () => string;
 }
 
-/** The interop test server's behaviour, per the gRPC interop test descriptions. */
-export const testServiceImpl: Omit<TestServiceImplementation, "unimplementedCall"> = {
+/**
+ * The interop test server's behaviour, per the gRPC interop test descriptions; with `fill_server_id`
+ * a SimpleResponse names the server (`server_id`, `hostname`), so clients can see how calls were
+ * balanced across servers.
+ */
+export function createTestService(options: TestServiceOptions = {}): Omit<TestServiceImplementation, "unimplementedCall"> {
+  const serverId = options.serverId ?? hostname;
+  const unary = (req: SimpleRequest, ctx: ServerContext) => {
+    echoMetadata(ctx);
+    checkCompressed(req.expectCompressed, ctx);
+    checkStatus(req);
+    if (req.responseCompressed !== undefined) ctx.setResponseCompression(req.responseCompressed.value);
+    return { payload: payload(req.responseSize), ...(req.fillServerId ? { serverId: serverId(), hostname: hostname() } : {}) };
+  };
+  return { ...baseImpl, unaryCall: unary, cacheableUnaryCall: unary };
+}
+
+const baseImpl: Omit<TestServiceImplementation, "unimplementedCall" | "unaryCall" | "cacheableUnaryCall"> = {
   emptyCall: () => ({}),
-  unaryCall: unary,
-  cacheableUnaryCall: unary,
   async *streamingOutputCall(req, ctx) {
     echoMetadata(ctx);
     yield* respond(req.responseParameters, ctx);
@@ -95,3 +108,6 @@ export const testServiceImpl: Omit<TestServiceImplementation, "unimplementedCall
   },
   // unimplementedCall is deliberately absent: the server answers UNIMPLEMENTED
 };
+
+/** The interop TestService (server id: this host's name). */
+export const testServiceImpl = createTestService();
