@@ -24,8 +24,8 @@ export interface CallUdpPath {
   linger?(streamId: number, receiver: DatagramReceiver): () => void;
 }
 
-/** Most digits of a `:datagrams` trailer value. */
-const MAX_DATAGRAMS_DIGITS = 15;
+/** A `:datagrams` trailer value: at most 15 digits. */
+const DATAGRAMS_COUNT = /^[0-9]{1,15}$/;
 const nextTurn: (f: () => void) => void = typeof setImmediate === "function" ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
 
 /** What a call needs from its channel. */
@@ -220,7 +220,7 @@ export class ClientCall implements StreamHandler, DatagramReceiver {
       const d = h.pseudo.get(":details-bin");
       if (d) details.push(d.slice());
       const n = pseudoText(h, ":datagrams");
-      if (n !== undefined && !new RegExp(`^[0-9]{1,${MAX_DATAGRAMS_DIGITS}}$`).test(n)) {
+      if (n !== undefined && !DATAGRAMS_COUNT.test(n)) {
         [status, message] = [Code.INTERNAL, "malformed :datagrams"];
       } else if (n !== undefined) sent = Number(n);
     } catch {

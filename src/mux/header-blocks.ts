@@ -19,16 +19,21 @@ function isHeaderType(type: number): boolean {
   return type === FrameType.OPEN || type === FrameType.HEADERS || type === FrameType.TRAILERS;
 }
 
+/** Where header frames go (the session). */
+export interface FrameSink {
+  sendFrame(type: FrameType, flags: number, streamId: number, payload: Uint8Array): void;
+}
+
 /**
  * Sends a header block as one frame, or as the first frame with MORE_HEADERS followed by
  * CONTINUATION frames (MORE_HEADERS on all but the last), back to back with no other frame between.
  */
-export function sendHeaderBlock(send: (type: FrameType, flags: number, streamId: number, payload: Uint8Array) => void, type: FrameType, streamId: number, block: Uint8Array, maxPayload: number): void {
-  if (block.length <= maxPayload) return send(type, 0, streamId, block);
+export function sendHeaderBlock(sink: FrameSink, type: FrameType, streamId: number, block: Uint8Array, maxPayload: number): void {
+  if (block.length <= maxPayload) return sink.sendFrame(type, 0, streamId, block);
   let t = type;
   for (let off = 0; off < block.length; off += maxPayload) {
     const end = Math.min(block.length, off + maxPayload);
-    send(t, end < block.length ? FrameFlags.MORE_HEADERS : 0, streamId, block.subarray(off, end));
+    sink.sendFrame(t, end < block.length ? FrameFlags.MORE_HEADERS : 0, streamId, block.subarray(off, end));
     t = FrameType.CONTINUATION;
   }
 }

@@ -187,7 +187,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
   }
 
   sendHeaderBlock(type: FrameType, streamId: number, block: Uint8Array): void {
-    if (!this.closed) sendHeaderBlock((t, f, id, p) => this.sendFrame(t, f, id, p), type, streamId, block, this.duplex.maxFramePayload);
+    if (!this.closed) sendHeaderBlock(this, type, streamId, block, this.duplex.maxFramePayload);
   }
 
   blocked(stream: MuxStream): void {

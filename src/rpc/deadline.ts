@@ -63,7 +63,13 @@ const realTimers: TimerApi = {
  * an infinite one never fires.
  */
 export function setLongTimeout(fn: () => void, ms: number, timers: TimerApi = realTimers): LongTimer {
-  const due = timers.now() + (Number.isNaN(ms) ? 0 : Math.max(0, ms));
+  const delay = Number.isNaN(ms) ? 0 : Math.max(0, ms);
+  if (delay <= MAX_TIMER_MS) {
+    // the common case: one timer, nothing to chain
+    const h = timers.setTimeout(fn, delay);
+    return { clear: () => timers.clearTimeout(h) };
+  }
+  const due = timers.now() + delay;
   let handle: unknown;
   let cleared = false;
   const arm = (): void => {

@@ -203,8 +203,12 @@ export class ServerCall implements StreamHandler, ServerContext {
       if (error) trailers.push([":message", error.rawMessage]);
       for (const d of error?.details ?? []) trailers.push([":details-bin", d]);
       if (this.datagramSeq > 0) trailers.push([":datagrams", String(this.datagramSeq)]);
-      const md = new Metadata(this.trailersOut);
-      for (const [k, v] of error?.metadata ?? []) md.append(k, v);
+      // a copy only when the error adds metadata (the handler's trailers stay as they were)
+      let md = this.trailersOut;
+      if (error && error.metadata.length > 0) {
+        md = new Metadata(md);
+        for (const [k, v] of error.metadata) md.append(k, v);
+      }
       const block = encodeHeaderBlock(trailers, md);
       const dg = this.env.datagram;
       if (dg && this.datagramSeq > 0) {
