@@ -11,6 +11,7 @@ export const BROWSER_SWAPS: Record<string, string> = {
   "src/transport/websocket.ts": "src/transport/websocket-browser.ts",
   "src/client/datagrams.ts": "src/client/datagrams-browser.ts",
   "src/rpc/compression.ts": "src/rpc/compression-browser.ts",
+  "src/resolver/dns-lookup.ts": "src/resolver/dns-lookup-browser.ts",
   "src/secure/crypto-node.ts": "src/secure/crypto-node-browser.ts",
 };
 

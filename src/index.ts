@@ -33,4 +33,12 @@ export { duplexPair, type ByteDuplex, type ByteReceiver, type FrameDuplex, type 
 export type { ClientInterceptor, ClientInvoke, ClientRequest, ClientResponse, ServerInterceptor, ServerInvoke, ServerRequest } from "./rpc/interceptor.js";
 export { createChannel, Channel, type ChannelCloseOptions, type ChannelOptions, type ChannelState } from "./client/channel.js";
 export { createClient, type ClientCallOptions } from "./client/client.js";
+export type { SubchannelInfo } from "./client/subchannel.js";
+export { DEFAULT_RETRY_POLICY } from "./client/retry-policy.js";
+export { createResolver, parseTarget, DEFAULT_MIN_REFRESH_INTERVAL_MS, type Endpoint, type Resolver, type ResolverFactory, type ResolverListener, type ResolverOptions, type Target } from "./resolver/resolver.js";
+export type { BalancedEndpoint, EndpointState, LoadBalancingPolicy } from "./balancer/balancer.js";
+export { parseServiceConfig, type HedgingPolicy, type MethodConfig, type RetryPolicy, type RetryThrottlingConfig, type ServiceConfig, type ServiceConfigInput } from "./retry/service-config.js";
+export { RetryThrottle } from "./retry/throttle.js";
+export type { ConnectionBackoffOptions } from "./retry/backoff.js";
+export type { Clock } from "./retry/clock.js";
 export { createServer, Server, type ServerOptions, type ServerStats } from "./server/server.js";

@@ -1,37 +1,26 @@
-// ClientCall: one call on a stream: sends requests, collects headers, responses and the final status.
+// ClientCall: one logical call: attempts (transparent retries, retry and hedging policies), commit, results.
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
-import type { MuxSession } from "../mux/session.js";
-import type { MuxStream, StreamHandler } from "../mux/stream.js";
 import { AsyncQueue, mapQueue } from "../rpc/async-queue.js";
-import { encodeTimeout, setLongTimeout, type LongTimer } from "../rpc/deadline.js";
-import { decodeHeaderBlock, encodeHeaderBlock, pseudoText } from "../rpc/header-block.js";
+import { setLongTimeout, type LongTimer } from "../rpc/deadline.js";
 import type { ClientRequest, ClientResponse } from "../rpc/interceptor.js";
-import { NEVER } from "./never.js";
-import { decodeMessage, encodeMessage, shouldCompress } from "../rpc/message-codec.js";
+import { decodeMessage } from "../rpc/message-codec.js";
 import type { DecompressionBudget } from "../rpc/decompression-budget.js";
 import { Metadata } from "../rpc/metadata.js";
 import type { DatagramCallStats } from "../rpc/call-options.js";
-import { appendSignature, verifySigned, type MessageSigner } from "../rpc/message-signer.js";
+import { verifySigned, type MessageSigner } from "../rpc/message-signer.js";
 import { FrameFlags } from "../wire/frame-types.js";
-import type { DatagramReceiver } from "./datagrams.js";
-
-/** A session's UDP path as a call sees it. */
-export interface CallUdpPath {
-  /** Datagram delivery works (a PROBE_ACK arrived). */
-  ready: boolean;
-  /** Keeps routing datagram messages of `streamId` to `receiver` after its stream closed; returns the undo. */
-  linger?(streamId: number, receiver: DatagramReceiver): () => void;
-}
-
-/** A `:datagrams` trailer value: at most 15 digits. */
-const DATAGRAMS_COUNT = /^[0-9]{1,15}$/;
-const nextTurn: (f: () => void) => void = typeof setImmediate === "function" ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
+import type { TimerHandle } from "../retry/clock.js";
+import { NEVER } from "./never.js";
+import { Attempt, type AttemptOwner } from "./attempt.js";
+import type { ChannelSession } from "./connect.js";
+import { RequestBuffer } from "./request-buffer.js";
+import { nextDelay, policyFor, type CallPolicy, type RetryHost } from "./retry-policy.js";
 
 /** What a call needs from its channel. */
 export interface ClientCallEnv {
-  /** The session to open the stream on (connects lazily). */
-  session(): Promise<{ mux: MuxSession; acceptsZstd: boolean; udp?: CallUdpPath | undefined; signer?: MessageSigner | undefined; decompressionBudget?: DecompressionBudget | undefined }>;
+  /** Picks sessions, holds the retry budget, throttle and service config. */
+  host: RetryHost;
   /** Counters to keep for a DATAGRAM call. */
   datagramStats?: DatagramCallStats | undefined;
   /** Largest response message, after decompression. */
@@ -39,13 +28,23 @@ export interface ClientCallEnv {
   /** Compress requests per the method policy (channel switch). */
   compression: boolean;
   /** Per-call override of request compression. */
-  forceCompression?: boolean;
+  forceCompression?: boolean | undefined;
+  /** Queue until an endpoint is ready instead of failing while the channel is in transient failure. */
+  waitForReady: boolean;
 }
 
+/** Transparent retries per call (streams that never reached a server application); the first is immediate. */
+const MAX_TRANSPARENT_RETRIES = 10;
+
 /** Drives one call; its ClientResponse is what interceptors and typed clients consume. */
-export class ClientCall implements StreamHandler, DatagramReceiver {
-  private stream: MuxStream | undefined;
+export class ClientCall implements AttemptOwner {
+  readonly requests: RequestBuffer;
+  readonly compression: boolean;
+  readonly forceCompression: boolean | undefined;
   private readonly responses: AsyncQueue<[Uint8Array, number]>;
+  private readonly policy: CallPolicy;
+  private readonly active: Attempt[] = [];
+  private committed: Attempt | undefined;
   private signer: MessageSigner | undefined;
   private budget: DecompressionBudget | undefined;
   private responseIndex = 0;
@@ -53,24 +52,30 @@ export class ClientCall implements StreamHandler, DatagramReceiver {
   private trailerResolve!: (md: Metadata) => void;
   private trailerReject!: (e: XtmpError) => void;
   private done = false;
-  private drainWaiter: (() => void) | undefined;
   private timer: LongTimer | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private cancelPick: (() => void) | undefined;
   private unlisten: (() => void) | undefined;
   private readonly stats: DatagramCallStats;
   private highestSeq = 0;
-  /** Datagram messages that arrived for this call (delivered or dropped for a slow consumer). */
-  private arrivals = 0;
-  private udp: CallUdpPath | undefined;
+  /** Attempts counted by the policy (the first included); transparent retries are counted apart. */
+  private policyAttempts = 0;
+  private transparent = 0;
+  private serverRefusals = 0;
   /** The response seen by interceptors. */
   readonly response: ClientResponse;
 
   constructor(
-    private readonly req: ClientRequest,
+    readonly req: ClientRequest,
     private readonly env: ClientCallEnv,
   ) {
+    this.compression = env.compression;
+    this.forceCompression = env.forceCompression;
     this.stats = env.datagramStats ?? { udp: false, received: 0, lost: 0, reordered: 0 };
+    this.policy = policyFor(req.method, env.host);
+    this.requests = new RequestBuffer(req.messages, req.method.requestType, env.host.perCallRetryBufferBytes, env.host.retryBudget, () => this.commitForBuffer());
     this.responses = new AsyncQueue<[Uint8Array, number]>(
-      () => this.stream?.messageConsumed(),
+      () => this.committed?.stream?.messageConsumed(),
       () => this.cancel(new XtmpError(Code.CANCELLED, "the caller stopped reading the responses")),
     );
     const header = new Promise<Metadata>((r) => (this.headerResolve = r));
@@ -80,7 +85,7 @@ export class ClientCall implements StreamHandler, DatagramReceiver {
     });
     trailer.catch(() => undefined); // the failure is reported through `messages`
     this.response = { header, trailer, messages: mapQueue(this.responses, ([bytes, flags]) => this.decodeResponse(bytes, flags)) };
-    void this.start();
+    this.start();
   }
 
   /** Verifies (signed methods) and decodes one response; a bad one ends the call. */
@@ -96,11 +101,10 @@ export class ClientCall implements StreamHandler, DatagramReceiver {
     }
   }
 
-  private async start(): Promise<void> {
+  private start(): void {
     const { req } = this;
     if (req.signal.aborted) return this.fail(XtmpError.from(req.signal.reason ?? new DOMException("aborted", "AbortError")));
-    // a signal that is never aborted (the shared default) needs no listener; the listener stays
-    // until the call ends (not just until the requests are sent)
+    // a signal that is never aborted (the shared default) needs no listener; the listener stays until the call ends
     if (req.signal !== NEVER) {
       const onAbort = () => this.cancel(new XtmpError(Code.CANCELLED, "call cancelled by the caller"));
       req.signal.addEventListener("abort", onAbort, { once: true });
@@ -112,82 +116,93 @@ export class ClientCall implements StreamHandler, DatagramReceiver {
       if (ms <= 0) return this.cancel(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded before the call started"));
       this.timer = setLongTimeout(() => this.cancel(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
     }
-    try {
-      const { mux, acceptsZstd, udp, signer, decompressionBudget } = await this.env.session();
+    this.policyAttempts = 1;
+    this.launch();
+  }
+
+  /** Starts an attempt on a picked session (waiting for one when none is ready). */
+  private launch(avoid?: ChannelSession): void {
+    if (this.done) return;
+    const previous = this.policyAttempts - 1 + this.transparent;
+    const cs = this.env.host.pickNow(avoid);
+    if (cs) return this.run(new Attempt(this, previous), cs);
+    this.cancelPick = this.env.host.waitForPick(this.env.waitForReady, (picked, error) => {
+      this.cancelPick = undefined;
       if (this.done) return;
-      this.signer = signer;
-      this.budget = decompressionBudget;
-      if (req.method.rules.signed && !signer) throw new XtmpError(Code.UNAUTHENTICATED, "signed method: this session has no identities to sign with");
-      const pseudo: Array<[string, string]> = [[":path", req.method.path]];
-      if (req.method.rules.delivery === "datagram" && udp?.ready) {
-        pseudo.push([":delivery", "datagram"]);
-        this.stats.udp = true;
-        this.udp = udp;
-      }
-      if (req.deadline !== undefined) pseudo.push([":timeout", encodeTimeout(req.deadline)]);
-      this.stream = mux.openStream(encodeHeaderBlock(pseudo, req.header), this);
-      const policy = req.method.rules.compression;
-      const compress = (size: number) => this.env.compression && shouldCompress(policy, size, acceptsZstd, this.env.forceCompression);
-      let index = 0;
-      for await (const message of req.messages) {
-        if (this.done || this.stream.localEnded) return;
-        let [bytes, compressed] = encodeMessage(req.method.requestType, message, compress);
-        let flags = compressed ? FrameFlags.COMPRESSED : 0;
-        if (signer && req.method.rules.signed) {
-          bytes = appendSignature(bytes, signer.sign("C", req.method.path, index++, bytes));
-          flags |= FrameFlags.SIGNED;
-        }
-        if (!this.stream.sendMessage(bytes, flags)) await new Promise<void>((r) => (this.drainWaiter = r));
-      }
-      this.stream.end();
-    } catch (err) {
-      this.cancel(XtmpError.from(err, Code.INTERNAL));
-    }
+      if (picked) return this.run(new Attempt(this, previous), picked);
+      // no endpoint could take the call (fail fast): nothing reached a server
+      if (this.active.length === 0 && !this.hedgePending()) this.fail(error ?? new XtmpError(Code.UNAVAILABLE, "no endpoint is ready"));
+    });
   }
 
-  /** Ends the call locally with `error` and resets the stream so the server stops. */
-  cancel(error: XtmpError): void {
+  private run(a: Attempt, cs: ChannelSession): void {
+    this.active.push(a);
+    a.start(cs);
+    if (this.policy.kind === "hedge" && !a.done) this.scheduleHedge();
+  }
+
+  private hedgePending(): boolean {
+    return this.retryTimer !== undefined;
+  }
+
+  /** Hedging: the next copy starts after hedgingDelay unless the call has committed or used its attempts. */
+  private scheduleHedge(): void {
+    if (this.policy.kind !== "hedge" || this.retryTimer !== undefined || this.committed || this.policyAttempts >= this.policy.hedging.maxAttempts) return;
+    this.retryTimer = this.env.host.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.done || this.committed) return;
+      const throttle = this.env.host.throttle;
+      if (throttle && !throttle.allowsRetry) return;
+      this.policyAttempts++;
+      this.launch();
+    }, this.policy.hedging.hedgingDelayMs);
+  }
+
+  /** The buffer cannot keep more requests: the call stays with its oldest running attempt. */
+  private commitForBuffer(): void {
+    const a = this.active[0];
+    if (a && !this.committed) this.commit(a);
+  }
+
+  private commit(a: Attempt): void {
+    if (this.committed) return;
+    this.committed = a;
+    this.signer = a.session?.signer;
+    this.budget = a.session?.decompressionBudget;
+    if (this.retryTimer !== undefined) this.env.host.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.cancelPick?.();
+    this.cancelPick = undefined;
+    for (const other of this.active) if (other !== a) other.abandon(Code.CANCELLED, "another attempt of this call answered first");
+    this.active.length = 0;
+    this.active.push(a);
+    this.requests.release(a.sent);
+  }
+
+  // ---- AttemptOwner ----
+
+  attemptHeaders(a: Attempt, metadata: Metadata): void {
     if (this.done) return;
-    this.stream?.reset(error.code === Code.DEADLINE_EXCEEDED ? Code.DEADLINE_EXCEEDED : Code.CANCELLED, error.rawMessage);
-    this.fail(error);
+    this.commit(a);
+    if (this.committed === a) this.headerResolve(metadata);
   }
 
-  private fail(error: XtmpError, sent?: number): void {
+  attemptMessage(a: Attempt, data: Uint8Array, flags: number): void {
     if (this.done) return;
-    this.done = true;
-    this.settleLoss(sent);
-    this.timer?.clear();
-    this.unlisten?.();
-    this.headerResolve(new Metadata());
-    this.responses.fail(error);
-    this.trailerReject(error);
-    this.drainWaiter?.();
+    this.commit(a);
+    if (this.committed === a) this.responses.push([data, flags]);
   }
-
-  // ---- StreamHandler ----
-
-  onHeaders(block: Uint8Array): void {
-    try {
-      this.headerResolve(decodeHeaderBlock(block).metadata);
-    } catch (err) {
-      this.cancel(XtmpError.from(err, Code.INTERNAL));
-    }
-  }
-
-  onMessage(data: Uint8Array, flags: number): void {
-    this.responses.push([data, flags]);
-  }
-
-  onEnd(): void {}
 
   /**
    * A message of a DATAGRAM call arrived by UDP: delivered in arrival order. While the call runs,
    * `lost` counts gaps in `seq`; the trailers' `:datagrams` then make it exact (sent - received).
    */
-  onDatagram(seq: number, payload: Uint8Array): void {
+  attemptDatagram(a: Attempt, seq: number, payload: Uint8Array): void {
     if (this.done) return;
+    this.commit(a);
+    if (this.committed !== a) return;
     const s = this.stats;
-    this.arrivals++;
+    s.udp = true;
     if (seq > this.highestSeq) {
       s.lost += seq - this.highestSeq - 1;
       this.highestSeq = seq;
@@ -204,75 +219,84 @@ export class ClientCall implements StreamHandler, DatagramReceiver {
     this.responses.push([payload, 0]);
   }
 
-  onTrailers(block: Uint8Array): void {
+  attemptSucceeded(a: Attempt, trailers: Metadata, sent: number | undefined): void {
     if (this.done) return;
-    let status = Code.INTERNAL;
-    let message = "malformed trailers";
-    let metadata = new Metadata();
-    const details: Uint8Array[] = [];
-    let sent: number | undefined;
-    try {
-      const h = decodeHeaderBlock(block);
-      const s = Number(pseudoText(h, ":status"));
-      status = Number.isInteger(s) && s >= 0 && s <= 16 ? s : Code.UNKNOWN;
-      message = pseudoText(h, ":message") ?? "";
-      metadata = h.metadata;
-      const d = h.pseudo.get(":details-bin");
-      if (d) details.push(d.slice());
-      const n = pseudoText(h, ":datagrams");
-      if (n !== undefined && !DATAGRAMS_COUNT.test(n)) {
-        [status, message] = [Code.INTERNAL, "malformed :datagrams"];
-      } else if (n !== undefined) sent = Number(n);
-    } catch {
-      // status stays INTERNAL: the peer sent trailers we cannot read
-    }
-    this.headerResolve(new Metadata());
+    this.commit(a);
+    if (this.committed !== a) return;
+    this.env.host.throttle?.onSuccess();
+    this.done = true;
+    if (a.udp) this.stats.udp = true;
     if (sent !== undefined) this.stats.sent = sent;
-    if (status !== Code.OK) return this.fail(new XtmpError(status, message, { metadata, details }), sent);
-    if (sent !== undefined && this.arrivals < sent && this.stream && this.udp?.linger) this.settle(sent, this.udp.linger(this.stream.id, this), metadata);
-    else this.succeed(metadata, sent);
+    this.settleLoss(sent);
+    this.cleanup();
+    this.headerResolve(new Metadata());
+    this.responses.end();
+    this.trailerResolve(trailers);
   }
 
-  /**
-   * Datagrams sent before the trailers may still be in the UDP socket's buffer: keep taking them
-   * while each event-loop turn brings more (at most `sent` turns), then end the call.
-   */
-  private settle(sent: number, unlinger: () => void, metadata: Metadata): void {
-    let seen = this.arrivals;
-    const check = (): void => {
-      if (!this.done && this.arrivals < sent && this.arrivals > seen) {
-        seen = this.arrivals;
-        return nextTurn(check);
-      }
-      unlinger();
-      this.succeed(metadata, sent);
-    };
-    nextTurn(check);
+  attemptFailed(a: Attempt, error: XtmpError, refused: boolean, sent?: number): void {
+    const i = this.active.indexOf(a);
+    if (i >= 0) this.active.splice(i, 1);
+    if (this.done) return;
+    if (this.committed && this.committed !== a) return;
+    if (sent !== undefined) this.stats.sent = sent;
+    // transparent: at most one retry of a stream the server refused (gRPC's rule), and a bounded
+    // number of streams that never left this client; beyond that the policy decides
+    const server = a.reachedServer;
+    const transparent = refused && this.transparent < MAX_TRANSPARENT_RETRIES && (!server || this.serverRefusals === 0);
+    const delay = this.committed ? undefined : nextDelay(this.policy, this.env.host, error, transparent, this.policyAttempts, this.transparent);
+    if (delay === undefined) {
+      // hedges still running or about to start decide the outcome
+      if (!this.committed && (this.active.length > 0 || this.hedgePending()) && this.policy.kind === "hedge" && this.policy.hedging.nonFatalStatusCodes.has(error.code)) return;
+      this.settleLoss(sent);
+      return this.fail(error);
+    }
+    if (transparent) {
+      this.transparent++;
+      if (server) this.serverRefusals++;
+    } else this.policyAttempts++;
+    if (this.retryTimer !== undefined) this.env.host.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const failedOn = a.session;
+    if (delay <= 0) return this.launch(failedOn);
+    this.retryTimer = this.env.host.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.launch(failedOn);
+    }, delay);
   }
 
-  private succeed(metadata: Metadata, sent: number | undefined): void {
+  /** Ends the call locally with `error`; running attempts are reset so the server stops. */
+  cancel(error: XtmpError): void {
+    if (this.done) return;
+    const code = error.code === Code.DEADLINE_EXCEEDED ? Code.DEADLINE_EXCEEDED : Code.CANCELLED;
+    for (const a of this.active) a.abandon(code, error.rawMessage);
+    this.active.length = 0;
+    this.fail(error);
+  }
+
+  private fail(error: XtmpError): void {
     if (this.done) return;
     this.done = true;
-    this.settleLoss(sent);
+    for (const a of this.active) a.abandon(Code.CANCELLED, error.rawMessage);
+    this.active.length = 0;
+    this.cleanup();
+    this.headerResolve(new Metadata());
+    this.responses.fail(error);
+    this.trailerReject(error);
+  }
+
+  private cleanup(): void {
     this.timer?.clear();
     this.unlisten?.();
-    this.responses.end();
-    this.trailerResolve(metadata);
-    this.drainWaiter?.();
+    this.cancelPick?.();
+    this.cancelPick = undefined;
+    if (this.retryTimer !== undefined) this.env.host.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.requests.close();
   }
 
   /** With the server's count of datagram messages, `lost` is exact: every message sent and not received. */
   private settleLoss(sent: number | undefined): void {
     if (sent !== undefined) this.stats.lost = Math.max(0, sent - this.stats.received);
-  }
-
-  onReset(error: XtmpError): void {
-    this.fail(error.code === Code.CANCELLED ? new XtmpError(Code.CANCELLED, error.rawMessage) : error);
-  }
-
-  onDrain(): void {
-    const w = this.drainWaiter;
-    this.drainWaiter = undefined;
-    w?.();
   }
 }

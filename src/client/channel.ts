@@ -1,53 +1,25 @@
-// Channel: one lazily connected, encrypted, multiplexed session to a server, shared by many clients.
+// Channel: a target resolved to endpoints, one subchannel each, a balancing policy, and the calls' retry state.
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
-import { MuxSession } from "../mux/session.js";
-import type { ClientInterceptor } from "../rpc/interceptor.js";
 import { generateIdentity } from "../secure/identity.js";
-import { connectSession, type Session } from "../secure/handshake.js";
-import type { ClientSessionOptions, SessionInfo } from "../secure/options.js";
+import type { SessionInfo } from "../secure/options.js";
 import { Feature } from "../wire/preamble.js";
 import { parseAddress } from "../transport/address.js";
-import { connectTcp } from "../transport/tcp.js";
-import { connectWebSocket } from "../transport/websocket.js";
-import { ClientDatagrams } from "./datagrams.js";
-import { createMessageSigner } from "../secure/message-signing.js";
-import { nodeCrypto } from "../secure/crypto-node.js";
-import type { MessageSigner } from "../rpc/message-signer.js";
-import { DecompressionBudget, DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND } from "../rpc/decompression-budget.js";
+import { createBalancer, type Balancer, type EndpointState } from "../balancer/balancer.js";
+import { systemClock, type Clock } from "../retry/clock.js";
+import { parseServiceConfig, type MethodConfig, type ServiceConfig } from "../retry/service-config.js";
+import { RetryThrottle } from "../retry/throttle.js";
+import { createResolver, type Endpoint, type Resolver } from "../resolver/resolver.js";
+import type { ClientInterceptor } from "../rpc/interceptor.js";
+import type { ChannelSession } from "./connect.js";
+import type { ChannelOptions } from "./options.js";
+import type { RetryBudget } from "./request-buffer.js";
+import type { RetryHost } from "./retry-policy.js";
+import { Subchannel, type SubchannelEnv, type SubchannelInfo } from "./subchannel.js";
+import { watchHealth } from "./health-watch.js";
 
-/** Channel options: the secure-session options plus RPC behaviour. */
-export interface ChannelOptions extends ClientSessionOptions {
-  /** Interceptors, outermost first. */
-  interceptors?: ClientInterceptor[];
-  /** Largest response message, after decompression (default 4 MiB). */
-  maxRecvMessage?: number;
-  /** TCP connect timeout in ms (default 10,000). */
-  connectTimeoutMs?: number;
-  /** Keepalive PING after this many idle ms (default 30,000; 0 = off). */
-  keepaliveMs?: number;
-  /** Offer zstd and compress requests per the methods' policies (default true). */
-  compression?: boolean;
-  /**
-   * A `ws://` or `wss://` URL to use when connecting to the main address fails (e.g. a firewall
-   * blocks the XTMP port): the same handshake and encryption run inside the WebSocket.
-   */
-  fallback?: string;
-  /** Open a UDP path beside the TCP session for DATAGRAM methods (default true; falls back to TCP). */
-  datagram?: boolean;
-  /** Where to send UDP when it is not the server's TCP host:port (a UDP relay or load balancer). */
-  datagramAddress?: string;
-  /** Decompressed bytes per second a session's responses may cost beyond 8x their compressed size (default 64 MiB; more fail RESOURCE_EXHAUSTED). */
-  maxDecompressedBytesPerSecond?: number;
-  /** Exceptions that are nobody's protocol error (bugs) caught in the channel's sessions; the session involved is closed. */
-  onUnexpectedError?: (error: unknown) => void;
-  /** Largest response header block (headers or trailers, all fragments) accepted (default 64 KiB; larger fail RESOURCE_EXHAUSTED). */
-  maxHeaderBytes?: number;
-  /** Calls that may wait for the server's concurrency limit (MAX_CONCURRENT_STREAMS) per session (default 10,000); more fail RESOURCE_EXHAUSTED at once. */
-  maxQueuedStreams?: number;
-  /** @internal Testing only: the first stream id of each session (to cross the end of the 31-bit id space). */
-  firstStreamId?: number;
-}
+export type { ChannelOptions } from "./options.js";
+export type { ChannelSession } from "./connect.js";
 
 /** Options of a graceful `Channel.close()`. */
 export interface ChannelCloseOptions {
@@ -55,48 +27,69 @@ export interface ChannelCloseOptions {
   graceMs?: number;
 }
 
-/** Connection state of a channel. */
-export type ChannelState = "idle" | "connecting" | "ready" | "closed";
+/** Connection state of a channel: the best state among its endpoints. */
+export type ChannelState = EndpointState | "closed";
 
-/** A live session of the channel. */
-export interface ChannelSession {
-  /** The multiplexer. */
-  mux: MuxSession;
-  /** The secure session beneath it. */
-  secure: Session;
-  /** The server negotiated zstd. */
-  acceptsZstd: boolean;
-  /** The UDP path, when one was opened. */
-  udp?: ClientDatagrams;
-  /** Signs and verifies messages of `signed` methods (undefined in insecure sessions). */
-  signer?: MessageSigner | undefined;
-  /** What decompressing this session's responses may cost (zstd bombs). */
-  decompressionBudget: DecompressionBudget;
-}
+type PickWaiter = { waitForReady: boolean; done: (cs: ChannelSession | undefined, error?: XtmpError) => void };
 
-/** A connection to one server address; clients share it. Connects on the first call and after losses. */
-export class Channel {
+/** Calls to one target (one server, a fixed list, or a DNS name); clients share it. Connects on the first call. */
+export class Channel implements RetryHost {
   /** Interceptors applied to every call. */
   readonly interceptors: readonly ClientInterceptor[];
-  private current: ChannelSession | undefined;
-  // every open session: the current one, plus older ones finishing their calls (out of stream ids)
-  private readonly sessions = new Set<ChannelSession>();
-  private connecting: Promise<ChannelSession> | undefined;
-  private closed = false;
-  private readonly address: string;
+  readonly retries: boolean;
+  readonly perCallRetryBufferBytes: number;
+  readonly retryBudget: RetryBudget;
+  readonly throttle: RetryThrottle | undefined;
+  readonly clock: Clock;
+  readonly random: () => number;
   private readonly opts: ChannelOptions;
-  private usedFallback = false;
+  private readonly config: ServiceConfig | undefined;
+  private readonly balancer: Balancer;
+  private readonly resolver: Resolver;
+  private readonly subchannelEnv: SubchannelEnv;
+  private subchannels: Subchannel[] = [];
+  private readonly waiters = new Set<PickWaiter>();
+  private resolverError: XtmpError | undefined;
+  private resolving = false;
+  private started = false;
+  private closed = false;
 
-  constructor(address: string, options: ChannelOptions = {}) {
-    parseAddress(address); // validates early
+  constructor(target: string, options: ChannelOptions = {}) {
     if (options.fallback) parseAddress(options.fallback);
-    this.address = address;
     this.opts = {
       ...options,
       identity: options.identity ?? (options.insecure ? undefined : generateIdentity(options.crypto)),
       features: (options.features ?? 0) | (options.compression === false ? 0 : Feature.ZSTD),
     };
     this.interceptors = options.interceptors ?? [];
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.config = options.serviceConfig === undefined ? undefined : parseServiceConfig(options.serviceConfig);
+    this.balancer = createBalancer(options.loadBalancing ?? this.config?.loadBalancingPolicy ?? "pick_first", this.random);
+    this.throttle = this.config?.retryThrottling ? new RetryThrottle(this.config.retryThrottling) : undefined;
+    this.retries = options.retries !== false;
+    this.perCallRetryBufferBytes = options.perCallRetryBufferBytes ?? 1 << 20;
+    let budget = options.retryBufferBytes ?? 16 << 20;
+    this.retryBudget = {
+      take: (n) => (n <= budget ? ((budget -= n), true) : false),
+      give: (n) => void (budget += n),
+    };
+    this.resolver = createResolver(target, {
+      clock: this.clock,
+      random: this.random,
+      ...(options.resolvers ? { resolvers: options.resolvers } : {}),
+      ...(options.minResolutionIntervalMs !== undefined ? { minRefreshIntervalMs: options.minResolutionIntervalMs } : {}),
+    });
+    const health = options.healthCheck;
+    const service = typeof health === "object" ? health.service : "";
+    this.subchannelEnv = {
+      opts: this.opts,
+      clock: this.clock,
+      random: this.random,
+      changed: () => this.update(),
+      lost: () => this.resolver.refresh(),
+      ...(health ? { watchHealth: (cs: ChannelSession, report: (serving: boolean) => void) => watchHealth(cs, service, report) } : {}),
+    };
   }
 
   /** Largest response message. */
@@ -109,97 +102,151 @@ export class Channel {
     return this.opts.compression !== false;
   }
 
-  /** Current state. */
+  /** The service config's entry for a method path. */
+  methodConfig(path: string): MethodConfig | undefined {
+    return this.config?.methodConfig(path);
+  }
+
+  /** The aggregate state: ready if any endpoint is, else connecting, else transient_failure, else idle. */
   get state(): ChannelState {
     if (this.closed) return "closed";
-    if (this.current && this.current.mux.isAvailable) return "ready";
-    return this.connecting ? "connecting" : "idle";
+    let connecting = this.resolving;
+    let failing = this.resolverError !== undefined;
+    for (const s of this.subchannels) {
+      if (s.pickable) return "ready";
+      if (s.state === "connecting" || s.state === "ready") connecting = true;
+      else if (s.state === "transient_failure") failing = true;
+    }
+    return connecting ? "connecting" : failing ? "transient_failure" : "idle";
+  }
+
+  /** Each endpoint's state, for debugging. */
+  get endpoints(): SubchannelInfo[] {
+    return this.subchannels.map((s) => s.info);
+  }
+
+  // the first ready endpoint's session (what the single-server accessors below describe)
+  private get primary(): ChannelSession | undefined {
+    for (const s of this.subchannels) if (s.state === "ready" && s.session) return s.session;
+    return undefined;
   }
 
   /** Where DATAGRAM methods travel now: `udp`, or `tcp` (no UDP path yet, blocked, or not offered). */
   get datagramPath(): "udp" | "tcp" {
-    return this.current?.udp?.ready ? "udp" : "tcp";
+    return this.primary?.udp?.ready ? "udp" : "tcp";
   }
 
   /** Datagrams received and dropped (forged, replayed, malformed) on the current UDP path. */
   get datagramCounters(): { received: number; dropped: number } {
-    return { received: this.current?.udp?.received ?? 0, dropped: this.current?.udp?.dropped ?? 0 };
+    const udp = this.primary?.udp;
+    return { received: udp?.received ?? 0, dropped: udp?.dropped ?? 0 };
   }
 
   /** Sends a UDP probe now (normally done at connect and every 5 s). */
   probeDatagram(): void {
-    this.current?.udp?.probe();
+    this.primary?.udp?.probe();
   }
 
   /** Whether the current session runs over the fallback WebSocket URL. */
   get onFallback(): boolean {
-    return this.usedFallback;
+    return this.primary?.onFallback ?? false;
   }
 
   /** How the current session was set up (cipher, handshake time, peer identity), if connected. */
   get sessionInfo(): SessionInfo | undefined {
-    return this.current?.secure.info;
+    return this.primary?.secure.info;
   }
 
-  /** The live session, connecting if needed. Fails with UNAVAILABLE (or the handshake's error). */
+  /** A ready session for a new call, chosen by the balancing policy (another than `avoid` when there is one), or undefined. */
+  pickNow(avoid?: ChannelSession): ChannelSession | undefined {
+    if (!this.started) this.activate();
+    const first = (this.balancer.pick(this.subchannels) as Subchannel | undefined)?.session;
+    if (avoid === undefined || first !== avoid) return first;
+    for (let i = 1; i < this.subchannels.length; i++) {
+      const next = (this.balancer.pick(this.subchannels) as Subchannel | undefined)?.session;
+      if (next !== avoid) return next;
+    }
+    return first;
+  }
+
+  waitForPick(waitForReady: boolean, done: (cs: ChannelSession | undefined, error?: XtmpError) => void): () => void {
+    if (this.closed) {
+      done(undefined, new XtmpError(Code.UNAVAILABLE, "channel is closed"));
+      return () => undefined;
+    }
+    const w: PickWaiter = { waitForReady, done };
+    this.waiters.add(w);
+    this.update();
+    return () => void this.waiters.delete(w);
+  }
+
+  /** A ready session (connecting if needed); fails like a fail-fast call when no endpoint can be reached. */
   session(): Promise<ChannelSession> {
-    if (this.closed) return Promise.reject(new XtmpError(Code.UNAVAILABLE, "channel is closed"));
-    if (this.current && this.current.mux.isAvailable) return Promise.resolve(this.current);
-    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
-    return this.connecting;
+    const cs = this.pickNow();
+    if (cs) return Promise.resolve(cs);
+    return new Promise((resolve, reject) => this.waitForPick(false, (s, e) => (s ? resolve(s) : reject(e))));
   }
 
   /** Connects now (otherwise the first call does). */
-  async connect(): Promise<ChannelSession> {
-    const timeout = this.opts.connectTimeoutMs ?? 10_000;
-    let duplex;
-    try {
-      duplex = await dial(this.address, timeout);
-      this.usedFallback = false;
-    } catch (err) {
-      if (!this.opts.fallback) throw err;
-      duplex = await dial(this.opts.fallback, timeout);
-      this.usedFallback = true;
+  connect(): Promise<ChannelSession> {
+    return this.session();
+  }
+
+  private activate(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    this.resolving = true;
+    this.resolver.start({
+      onEndpoints: (endpoints) => this.setEndpoints(endpoints),
+      onError: (error) => {
+        this.resolving = false;
+        this.resolverError = error;
+        this.update();
+      },
+    });
+  }
+
+  private setEndpoints(endpoints: readonly Endpoint[]): void {
+    if (this.closed) return;
+    this.resolving = false;
+    this.resolverError = undefined;
+    const old = new Map(this.subchannels.map((s) => [s.address, s]));
+    this.subchannels = endpoints.map((e) => {
+      const s = old.get(e.address);
+      old.delete(e.address);
+      return s ?? new Subchannel(e.address, this.subchannelEnv);
+    });
+    // endpoints no longer listed finish their calls and close
+    for (const s of old.values()) void s.close(10_000);
+    this.update();
+  }
+
+  // after any change: keep the wanted connections and hand ready sessions to waiting calls
+  private update(): void {
+    if (this.closed || !this.started) return;
+    for (const s of this.subchannels) s.renewIfExhausted();
+    const state = this.state;
+    // an idle channel stays idle until a call needs it; a used one keeps its policy's connections
+    if (this.waiters.size > 0 || state === "ready") this.balancer.maintain(this.subchannels);
+    if (this.waiters.size === 0) return;
+    const failFast = this.state === "transient_failure" ? this.failure() : undefined;
+    for (const w of [...this.waiters]) {
+      const cs = this.pickNow();
+      if (cs) {
+        this.waiters.delete(w);
+        w.done(cs);
+      } else if (failFast && !w.waitForReady) {
+        this.waiters.delete(w);
+        w.done(undefined, failFast);
+      } else if (!cs) {
+        if (!failFast) return;
+      }
     }
-    const secure = await connectSession(duplex, this.opts);
-    if (this.closed) {
-      secure.close();
-      throw new XtmpError(Code.UNAVAILABLE, "channel is closed");
-    }
-    const cs: ChannelSession = {
-      secure,
-      signer: createMessageSigner(this.opts.crypto ?? nodeCrypto, this.opts.identity, secure.info.peerIdentity, secure.info.handshakeHash),
-      acceptsZstd: (secure.info.features & Feature.ZSTD) !== 0,
-      decompressionBudget: new DecompressionBudget({ bytesPerSecond: this.opts.maxDecompressedBytesPerSecond ?? DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND }),
-      mux: new MuxSession(secure, {
-        isClient: true,
-        maxRecvMessage: this.maxRecvMessage,
-        keepaliveMs: this.opts.keepaliveMs ?? 30_000,
-        ...(this.opts.onUnexpectedError ? { onUnexpectedError: this.opts.onUnexpectedError } : {}),
-        ...(this.opts.maxHeaderBytes !== undefined ? { maxHeaderBytes: this.opts.maxHeaderBytes } : {}),
-        ...(this.opts.maxQueuedStreams !== undefined ? { maxQueuedStreams: this.opts.maxQueuedStreams } : {}),
-        ...(this.opts.firstStreamId !== undefined ? { firstStreamId: this.opts.firstStreamId } : {}),
-        onClose: () => {
-          cs.udp?.close();
-          this.sessions.delete(cs);
-          if (this.current === cs) this.current = undefined;
-        },
-      }),
-    };
-    if (!cs.mux.isClosed) this.sessions.add(cs);
-    const a = parseAddress(this.usedFallback ? (this.opts.fallback as string) : this.address);
-    if (secure.datagram && a.scheme === "xtmp" && this.opts.datagram !== false) {
-      const to = this.opts.datagramAddress ? parseAddress(this.opts.datagramAddress) : a;
-      cs.udp = await ClientDatagrams.open(secure.datagram, { address: to.host, port: to.port }, () => cs.mux, this.opts.onUnexpectedError ? { onUnexpectedError: this.opts.onUnexpectedError } : {});
-      if (cs.mux.isClosed) cs.udp.close();
-    }
-    if (this.closed) {
-      cs.mux.close();
-      throw new XtmpError(Code.UNAVAILABLE, "channel is closed");
-    }
-    // the session we replace (out of stream ids, or going away) finishes its calls, then closes itself
-    this.current = cs;
-    return cs;
+  }
+
+  private failure(): XtmpError {
+    const last = this.subchannels.find((s) => s.lastError)?.lastError;
+    return last ?? this.resolverError ?? new XtmpError(Code.UNAVAILABLE, "no endpoint is ready");
   }
 
   /**
@@ -212,35 +259,25 @@ export class Channel {
   close(options: ChannelCloseOptions): Promise<void>;
   close(options?: ChannelCloseOptions): void | Promise<void> {
     this.closed = true;
-    this.current = undefined;
-    const live = [...this.sessions];
+    this.resolver.close();
+    const waiting = [...this.waiters];
+    this.waiters.clear();
+    for (const w of waiting) w.done(undefined, new XtmpError(Code.UNAVAILABLE, "channel is closed"));
+    const subs = this.subchannels;
     if (!options) {
-      for (const s of live) s.mux.close();
+      for (const s of subs) void s.close();
       return;
     }
     const graceMs = options.graceMs ?? 10_000;
-    return Promise.all(live.map((s) => closeGracefully(s.mux, graceMs))).then(() => undefined);
+    return Promise.all(subs.map((s) => s.close(graceMs))).then(() => undefined);
   }
 }
 
-/** Retires a session (no new streams), waits up to `graceMs` for its streams, then closes it. */
-async function closeGracefully(mux: MuxSession, graceMs: number): Promise<void> {
-  mux.retire();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([mux.drained(), new Promise<void>((r) => (timer = setTimeout(r, Math.min(graceMs, 0x7fffffff))))]);
-  clearTimeout(timer);
-  mux.close(new XtmpError(Code.UNAVAILABLE, `channel closed: calls still running after the ${graceMs} ms grace period`));
-}
-
-/** Opens the byte stream for an address: TCP for xtmp://, a WebSocket for ws:// and wss://. */
-function dial(address: string, timeoutMs: number) {
-  const a = parseAddress(address);
-  if (a.scheme === "ws" || a.scheme === "wss") return connectWebSocket(address, timeoutMs);
-  if (a.scheme !== "xtmp") throw new XtmpError(Code.INVALID_ARGUMENT, `unsupported scheme ${a.scheme}:// (use xtmp://, ws:// or wss://)`);
-  return connectTcp(a.host, a.port, timeoutMs);
-}
-
-/** Creates a channel to `xtmp://host:port` (or `ws://host:port/path`). Nothing connects until the first call. */
-export function createChannel(address: string, options: ChannelOptions = {}): Channel {
-  return new Channel(address, options);
+/**
+ * Creates a channel to a target: `xtmp://host:port` (or `host:port`), `ws://…` / `wss://…`,
+ * `static:///h1:p1,h2:p2`, `dns:///host:port`, or a scheme of `options.resolvers`. Nothing connects
+ * until the first call.
+ */
+export function createChannel(target: string, options: ChannelOptions = {}): Channel {
+  return new Channel(target, options);
 }

@@ -2,12 +2,13 @@
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import { absoluteDeadline, earliest } from "../rpc/deadline.js";
-import type { CallOptions, DatagramCallStats } from "../rpc/call-options.js";
+import type { CallOptions } from "../rpc/call-options.js";
+import type { MethodConfig } from "../retry/service-config.js";
 import type { AnyMethodDescriptor, ServiceDescriptor } from "../rpc/descriptor.js";
 import { chain, type ClientInvoke, type ClientRequest } from "../rpc/interceptor.js";
 import { Metadata } from "../rpc/metadata.js";
 import type { ClientOf } from "../rpc/typed.js";
-import { ClientCall } from "./call.js";
+import { ClientCall, type ClientCallEnv } from "./call.js";
 import { NEVER } from "./never.js";
 import type { Channel } from "./channel.js";
 
@@ -33,22 +34,25 @@ async function unaryResult(messages: AsyncIterable<unknown>, path: string): Prom
   return result;
 }
 
-function makeInvoke(channel: Channel, compress: boolean | undefined, datagramStats: DatagramCallStats | undefined): ClientInvoke {
-  return (req) =>
-    new ClientCall(req, {
-      session: () => channel.session(),
-      maxRecvMessage: channel.maxRecvMessage,
-      compression: channel.compression,
-      datagramStats,
-      ...(compress === undefined ? {} : { forceCompression: compress }),
-    }).response;
+function makeInvoke(channel: Channel, options: ClientCallOptions | undefined, config: MethodConfig | undefined): ClientInvoke {
+  const env: ClientCallEnv = {
+    host: channel,
+    maxRecvMessage: channel.maxRecvMessage,
+    compression: channel.compression,
+    datagramStats: options?.datagramStats,
+    forceCompression: options?.compress,
+    waitForReady: options?.waitForReady ?? config?.waitForReady ?? false,
+  };
+  return (req) => new ClientCall(req, env).response;
 }
 
-function request(method: AnyMethodDescriptor, messages: AsyncIterable<unknown>, options: ClientCallOptions | undefined): ClientRequest {
+function request(method: AnyMethodDescriptor, messages: AsyncIterable<unknown>, options: ClientCallOptions | undefined, config: MethodConfig | undefined): ClientRequest {
+  // the service config's timeout applies when the caller set no earlier deadline
+  const configured = config?.timeoutMs === undefined ? undefined : Date.now() + config.timeoutMs;
   return {
     method,
     header: new Metadata(options?.metadata),
-    deadline: earliest(absoluteDeadline(options?.deadline), options?.parent?.deadline),
+    deadline: earliest(earliest(absoluteDeadline(options?.deadline), options?.parent?.deadline), configured),
     signal: signalOf(options),
     messages,
   };
@@ -64,22 +68,23 @@ function signalOf(options: ClientCallOptions | undefined): AbortSignal {
 export function createClient<S extends ServiceDescriptor>(service: S, channel: Channel): ClientOf<S> {
   const client: Record<string, unknown> = {};
   for (const [local, method] of Object.entries(service.methods)) {
-    const invoke = (options: ClientCallOptions | undefined) => chain(channel.interceptors, makeInvoke(channel, options?.compress, options?.datagramStats));
+    const config = channel.methodConfig(method.path);
+    const invoke = (options: ClientCallOptions | undefined) => chain(channel.interceptors, makeInvoke(channel, options, config));
     switch (method.kind) {
       case "unary":
         client[local] = (input: unknown, options?: ClientCallOptions) =>
-          unaryResult(invoke(options)(request(method, one(input), options)).messages, method.path);
+          unaryResult(invoke(options)(request(method, one(input), options, config)).messages, method.path);
         break;
       case "server_streaming":
-        client[local] = (input: unknown, options?: ClientCallOptions) => invoke(options)(request(method, one(input), options)).messages;
+        client[local] = (input: unknown, options?: ClientCallOptions) => invoke(options)(request(method, one(input), options, config)).messages;
         break;
       case "client_streaming":
         client[local] = (input: AsyncIterable<unknown> | Iterable<unknown>, options?: ClientCallOptions) =>
-          unaryResult(invoke(options)(request(method, fromIterable(input), options)).messages, method.path);
+          unaryResult(invoke(options)(request(method, fromIterable(input), options, config)).messages, method.path);
         break;
       default:
         client[local] = (input: AsyncIterable<unknown> | Iterable<unknown>, options?: ClientCallOptions) =>
-          invoke(options)(request(method, fromIterable(input), options)).messages;
+          invoke(options)(request(method, fromIterable(input), options, config)).messages;
     }
   }
   return client as ClientOf<S>;

@@ -5,19 +5,8 @@ import type { FrameDuplex, FrameReceiver } from "../wire/duplex.js";
 import type { Frame } from "../wire/frame.js";
 import { CloseCode, FrameFlags, FrameType } from "../wire/frame-types.js";
 import { RateBudget } from "./budget.js";
-import {
-  DATA_FRAME_CHARGE,
-  decodeGoAway,
-  decodeReset,
-  decodeSettings,
-  decodeWindowUpdate,
-  DEFAULT_SETTINGS,
-  encodeGoAway,
-  encodeSettings,
-  encodeWindowUpdate,
-  MAX_WINDOW,
-  type MuxSettings,
-} from "./control.js";
+import { DATA_FRAME_CHARGE, DEFAULT_SETTINGS, MAX_WINDOW, type MuxSettings } from "./control.js";
+import { decodeGoAway, decodeReset, decodeSettings, decodeWindowUpdate, encodeGoAway, encodeSettings, encodeWindowUpdate } from "./control.js";
 import { abuse, abuseErrors, callHook, protocol } from "./errors.js";
 import { DEFAULT_MAX_HEADER_BYTES, HeaderAssembler, sendHeaderBlock, type HeaderFrame } from "./header-blocks.js";
 import { Keepalive } from "./keepalive.js";
@@ -99,6 +88,11 @@ export class MuxSession implements FrameReceiver, StreamHost {
   /** Counters. */
   get stats(): MuxStats {
     return { activeStreams: this.streams.size, queuedStreams: this.own.waiting.length, streamsOpened: this.opened, busySlots: this.busy, queueRefusals: this.own.queueRefusals, headerBlockBytes: this.headerBlocks.bufferedBytes };
+  }
+
+  /** Streams open or waiting for a slot now (what least-request balancing compares). */
+  get load(): number {
+    return this.streams.size + this.own.waiting.length;
   }
 
   /**
@@ -293,7 +287,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
       case FrameType.RESET: {
         const { code, message } = decodeReset(f.payload);
         if (!this.opts.isClient) this.spendReset();
-        return stream.abort(new XtmpError(code, message || "stream reset by peer"));
+        return stream.abort(new XtmpError(code, message || "stream reset by peer"), this.opts.isClient && (f.flags & FrameFlags.REFUSED) !== 0);
       }
       case FrameType.WINDOW_UPDATE:
         return stream.onWindowUpdate(decodeWindowUpdate(f.payload));
@@ -320,7 +314,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
     stream.id = f.streamId;
     if (this.goAwaySent) {
       this.spendReset();
-      stream.reset(Code.UNAVAILABLE, "server is shutting down");
+      stream.reset(Code.UNAVAILABLE, "server is shutting down", true);
       return;
     }
     if (oversize) {
@@ -331,7 +325,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
     // a slot stays busy until the stream closed and its handler finished (rapid-reset defence)
     if (this.busy >= this.local.maxConcurrentStreams) {
       this.spendReset();
-      stream.reset(Code.RESOURCE_EXHAUSTED, `too many concurrent streams (limit ${this.local.maxConcurrentStreams})`);
+      stream.reset(Code.RESOURCE_EXHAUSTED, `too many concurrent streams (limit ${this.local.maxConcurrentStreams})`, true);
       return;
     }
     this.busy++;
@@ -375,8 +369,8 @@ export class MuxSession implements FrameReceiver, StreamHost {
         const { lastStreamId, reason } = decodeGoAway(f.payload);
         this.goAwayReceived = true;
         const err = new XtmpError(Code.UNAVAILABLE, `peer is going away: ${reason}`);
-        for (const s of [...this.streams.values()]) if (s.id % 2 === (this.opts.isClient ? 1 : 0) && s.id > lastStreamId) s.abort(err);
-        for (const s of this.own.waiting.drain()) s.abort(err);
+        for (const s of [...this.streams.values()]) if (s.id % 2 === (this.opts.isClient ? 1 : 0) && s.id > lastStreamId) s.abort(err, true);
+        for (const s of this.own.waiting.drain()) s.abort(err, true);
         this.opts.onGoAway?.(lastStreamId);
         return;
       }
@@ -409,7 +403,9 @@ export class MuxSession implements FrameReceiver, StreamHost {
     this.keepalive.stop();
     this.lifetime?.stop();
     const err = error ?? new XtmpError(Code.UNAVAILABLE, "session closed");
-    for (const s of [...this.streams.values(), ...this.own.waiting.drain()]) s.abort(err);
+    for (const s of this.streams.values()) s.abort(err);
+    // queued streams never reached the wire
+    for (const s of this.own.waiting.drain()) s.abort(err, true);
     this.streams.clear();
     this.blockedStreams.clear();
     for (const w of this.drainWaiters.splice(0)) w();

@@ -16,8 +16,11 @@ export interface StreamHandler {
   onEnd(): void;
   /** Trailers arrived (client side); the stream is closed. */
   onTrailers(block: Uint8Array): void;
-  /** The stream was aborted: peer RESET, local limit, or the session died. */
-  onReset(error: XtmpError): void;
+  /**
+   * The stream was aborted: peer RESET, local limit, or the session died. `refused`: no application
+   * saw the stream (RESET with REFUSED, refused by GOAWAY, or never sent), so it is safe to send again.
+   */
+  onReset(error: XtmpError, refused?: boolean): void;
   /** Queued messages were sent: the stream accepts more without growing memory. */
   onDrain(): void;
 }
@@ -161,10 +164,10 @@ export class MuxStream {
     this.flush();
   }
 
-  /** Aborts the stream and tells the peer. */
-  reset(code: Code, message: string): void {
+  /** Aborts the stream and tells the peer; `refused` (server side) says no application saw the stream. */
+  reset(code: Code, message: string, refused = false): void {
     if (this.closed) return;
-    if (this.id !== 0) this.host.sendFrame(FrameType.RESET, 0, this.id, encodeReset(code, message));
+    if (this.id !== 0) this.host.sendFrame(FrameType.RESET, refused ? FrameFlags.REFUSED : 0, this.id, encodeReset(code, message));
     this.finish();
   }
 
@@ -297,11 +300,11 @@ export class MuxStream {
     this.handler?.onTrailers(block.slice());
   }
 
-  /** The peer or the session aborted the stream. */
-  abort(error: XtmpError): void {
+  /** The peer or the session aborted the stream (`refused`: no application saw it). */
+  abort(error: XtmpError, refused = false): void {
     if (this.closed) return;
     this.finish();
-    this.handler?.onReset(error);
+    this.handler?.onReset(error, refused);
   }
 
   private finish(): void {

@@ -16,6 +16,11 @@ export interface CallOptions {
    * over, so a chain of calls shares one deadline, as in gRPC deadline propagation.
    */
   parent?: { readonly deadline: number | undefined; readonly signal: AbortSignal };
+  /**
+   * Wait for an endpoint to become ready (until the deadline) instead of failing UNAVAILABLE while
+   * the channel cannot connect (default false: fail fast, as gRPC; the service config may set it).
+   */
+  waitForReady?: boolean;
   /** For DATAGRAM methods: an object the call keeps updated with delivery counters. */
   datagramStats?: DatagramCallStats;
 }

@@ -315,7 +315,7 @@ export class Server {
     }
     if (this.calls >= (this.opts.maxConcurrentCalls ?? 20_000)) {
       this.refusedCalls++;
-      stream.reset(Code.RESOURCE_EXHAUSTED, "the server is serving too many calls");
+      stream.reset(Code.RESOURCE_EXHAUSTED, "the server is serving too many calls", true);
       return;
     }
     const route = this.routes.get(path);

@@ -42,6 +42,8 @@ export const FrameFlags = {
   COMPRESSED: 0x04,
   /** DATA: the message ends with a 64-byte Ed25519 signature by the sender (methods with `signed`). */
   SIGNED: 0x08,
+  /** RESET: the stream was refused before any application saw it; the client may send it again, here or elsewhere. */
+  REFUSED: 0x01,
   /** OPEN/HEADERS/TRAILERS/CONTINUATION: the header block continues in a CONTINUATION frame on the same stream. */
   MORE_HEADERS: 0x10,
 } as const;

@@ -75,13 +75,13 @@ function kindsOf(keys: DatagramKeys, datagrams: Buffer[]): string[] {
 
 /** The datagram keys of a channel's current session (white box, for decrypting what an attacker captured). */
 function sessionKeys(ch: Channel): DatagramKeys {
-  const cur = (ch as unknown as { current?: { secure: Session; udp?: ClientDatagrams } }).current;
+  const cur = (ch as unknown as { primary?: { secure: Session; udp?: ClientDatagrams } }).primary;
   if (!cur?.secure.datagram) throw new Error("channel has no datagram keys");
   return cur.secure.datagram;
 }
 
 function clientPath(ch: Channel): ClientDatagrams {
-  const udp = (ch as unknown as { current?: { udp?: ClientDatagrams } }).current?.udp;
+  const udp = (ch as unknown as { primary?: { udp?: ClientDatagrams } }).primary?.udp;
   if (!udp) throw new Error("channel has no UDP path");
   return udp;
 }

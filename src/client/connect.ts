@@ -1,0 +1,102 @@
+// Opening one channel session: dial (with the WebSocket fallback), handshake, multiplexer, UDP path.
+import { Code } from "../status/code.js";
+import { XtmpError } from "../status/error.js";
+import { MuxSession } from "../mux/session.js";
+import { connectSession, type Session } from "../secure/handshake.js";
+import { Feature } from "../wire/preamble.js";
+import { parseAddress } from "../transport/address.js";
+import { connectTcp } from "../transport/tcp.js";
+import { connectWebSocket } from "../transport/websocket.js";
+import { ClientDatagrams } from "./datagrams.js";
+import { createMessageSigner } from "../secure/message-signing.js";
+import { nodeCrypto } from "../secure/crypto-node.js";
+import type { MessageSigner } from "../rpc/message-signer.js";
+import { DecompressionBudget, DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND } from "../rpc/decompression-budget.js";
+import type { ChannelOptions } from "./options.js";
+
+/** A live session of the channel. */
+export interface ChannelSession {
+  /** The multiplexer. */
+  mux: MuxSession;
+  /** The secure session beneath it. */
+  secure: Session;
+  /** The server negotiated zstd. */
+  acceptsZstd: boolean;
+  /** The UDP path, when one was opened. */
+  udp?: ClientDatagrams;
+  /** Signs and verifies messages of `signed` methods (undefined in insecure sessions). */
+  signer?: MessageSigner | undefined;
+  /** What decompressing this session's responses may cost (zstd bombs). */
+  decompressionBudget: DecompressionBudget;
+  /** The session runs over the fallback WebSocket URL. */
+  onFallback: boolean;
+}
+
+/** What the owner of a session hears about it. */
+export interface SessionEvents {
+  /** The peer sent GOAWAY: the session takes no new calls. */
+  onGoAway(cs: ChannelSession): void;
+  /** The session closed. */
+  onClose(cs: ChannelSession): void;
+}
+
+/** Opens the byte stream for an address: TCP for xtmp://, a WebSocket for ws:// and wss://. */
+function dial(address: string, timeoutMs: number) {
+  const a = parseAddress(address);
+  if (a.scheme === "ws" || a.scheme === "wss") return connectWebSocket(address, timeoutMs);
+  if (a.scheme !== "xtmp") throw new XtmpError(Code.INVALID_ARGUMENT, `unsupported scheme ${a.scheme}:// (use xtmp://, ws:// or wss://)`);
+  return connectTcp(a.host, a.port, timeoutMs);
+}
+
+/**
+ * Connects to `address` (then to `opts.fallback` when that fails), runs the handshake and starts
+ * the multiplexer; `isCancelled` is asked after each await so a closed channel keeps nothing open.
+ */
+export async function openChannelSession(address: string, opts: ChannelOptions, timeoutMs: number, events: SessionEvents, isCancelled: () => boolean): Promise<ChannelSession> {
+  let duplex;
+  let onFallback = false;
+  try {
+    duplex = await dial(address, timeoutMs);
+  } catch (err) {
+    if (!opts.fallback) throw err;
+    duplex = await dial(opts.fallback, timeoutMs);
+    onFallback = true;
+  }
+  const secure = await connectSession(duplex, opts);
+  if (isCancelled()) {
+    secure.close();
+    throw new XtmpError(Code.UNAVAILABLE, "channel is closed");
+  }
+  const cs: ChannelSession = {
+    secure,
+    onFallback,
+    signer: createMessageSigner(opts.crypto ?? nodeCrypto, opts.identity, secure.info.peerIdentity, secure.info.handshakeHash),
+    acceptsZstd: (secure.info.features & Feature.ZSTD) !== 0,
+    decompressionBudget: new DecompressionBudget({ bytesPerSecond: opts.maxDecompressedBytesPerSecond ?? DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND }),
+    mux: new MuxSession(secure, {
+      isClient: true,
+      maxRecvMessage: opts.maxRecvMessage ?? 4 << 20,
+      keepaliveMs: opts.keepaliveMs ?? 30_000,
+      ...(opts.onUnexpectedError ? { onUnexpectedError: opts.onUnexpectedError } : {}),
+      ...(opts.maxHeaderBytes !== undefined ? { maxHeaderBytes: opts.maxHeaderBytes } : {}),
+      ...(opts.maxQueuedStreams !== undefined ? { maxQueuedStreams: opts.maxQueuedStreams } : {}),
+      ...(opts.firstStreamId !== undefined ? { firstStreamId: opts.firstStreamId } : {}),
+      onGoAway: () => events.onGoAway(cs),
+      onClose: () => {
+        cs.udp?.close();
+        events.onClose(cs);
+      },
+    }),
+  };
+  const a = parseAddress(onFallback ? (opts.fallback as string) : address);
+  if (secure.datagram && a.scheme === "xtmp" && opts.datagram !== false && !cs.mux.isClosed) {
+    const to = opts.datagramAddress ? parseAddress(opts.datagramAddress) : a;
+    cs.udp = await ClientDatagrams.open(secure.datagram, { address: to.host, port: to.port }, () => cs.mux, opts.onUnexpectedError ? { onUnexpectedError: opts.onUnexpectedError } : {});
+    if (cs.mux.isClosed) cs.udp.close();
+  }
+  if (isCancelled()) {
+    cs.mux.close();
+    throw new XtmpError(Code.UNAVAILABLE, "channel is closed");
+  }
+  return cs;
+}
