@@ -27,7 +27,33 @@ export interface Report {
   scenarios: ScenarioResult[];
   compression: { payloadBytes: number; wireBytesZstd: number; wireBytesNone: number; callsPerSecondZstd: number; callsPerSecondNone: number };
   scale: Array<{ sessions: number; bytesPerSession: number; handshakesPerSecond: number }>;
+  /** One server vs balanced over three (bench/fleet.ts); absent in reports from before it existed. */
+  fleet?: FleetResult;
   durationSeconds: number;
+}
+
+/** One set-up of the fleet scenario (medians over rounds). */
+export interface FleetRow {
+  key: string;
+  title: string;
+  servers: number;
+  callsPerSecond: number;
+  /** Median of the per-round ratios against one server. */
+  ratioVsOne: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU time of the client process per call (user + system), µs. */
+  clientCpuUsPerCall: number;
+  /** Fraction of the calls each of the three server processes answered. */
+  sharePerServer: number[];
+}
+
+/** The fleet scenario: unary 100 B calls against one server and balanced over three, same run. */
+export interface FleetResult {
+  concurrency: number;
+  rounds: number;
+  msPerMeasurement: number;
+  rows: FleetRow[];
 }
 
 const fmt = (n: number | undefined, digits = 0): string =>
@@ -90,7 +116,26 @@ export function renderMarkdown(r: Report): string {
     ...targets(r).map((t) => `| ${t.target} | ${t.measured} | ${t.met ? "yes" : "**no**"} |`),
     "",
   );
+  if (r.fleet) lines.push(renderFleet(r.fleet));
   return lines.join("\n");
+}
+
+/** The fleet section: calls/s and the ratio vs one server for each balancing set-up. */
+export function renderFleet(f: FleetResult): string {
+  const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : "–");
+  return [
+    `Fleet: XTMP AES-GCM unary 100 B calls at concurrency ${f.concurrency} from one client process, against 1 of 3 server processes ` +
+      `(sharing one identity) or balanced over all 3; ${f.rounds} interleaved rounds of ${f.msPerMeasurement} ms, medians; ratio = median per-round ratio vs one server. ` +
+      `Client and servers share the machine's cores, so 3 servers cannot be 3x one; the ratio shows what balancing costs or gains here.`,
+    "",
+    "| scenario | calls/s | vs one server | p50 / p99 ms | client CPU µs/call | calls per server |",
+    "| --- | ---: | ---: | ---: | ---: | --- |",
+    ...f.rows.map(
+      (row) =>
+        `| ${row.title} | ${fmt(row.callsPerSecond)} | ${fmt(row.ratioVsOne, 2)}x | ${fmt(row.p50Ms, 2)} / ${fmt(row.p99Ms, 2)} | ${fmt(row.clientCpuUsPerCall, 1)} | ${row.sharePerServer.slice(0, row.servers).map(pct).join(" / ")} |`,
+    ),
+    "",
+  ].join("\n");
 }
 
 const COLORS = ["#1f77b4", "#6baed6", "#9ecae1", "#d62728", "#ff9896", "#2ca02c"];

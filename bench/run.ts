@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import type { Job, Result } from "./client.js";
+import { runFleet } from "./fleet.js";
 import { PEERS, type Addresses, type PeerName } from "./peers.js";
 import { renderMarkdown, renderRatioChart, renderLatencyChart, type Report, type ScenarioResult } from "./report.js";
 import { median } from "./stats.js";
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
   process.stderr.write("\n");
   server.kill();
   client.kill();
+  const fleet = await runFleet({ rounds: ROUNDS, ms: MS, concurrency: 128 });
 
   const scenarios: ScenarioResult[] = SCENARIOS.map((sc) => {
     const byPeer = raw[sc.key] ?? {};
@@ -141,6 +143,7 @@ async function main(): Promise<void> {
       callsPerSecondNone: median(none.map((r) => r.rate ?? NaN)),
     },
     scale,
+    fleet,
     durationSeconds: (Date.now() - started) / 1000,
   };
   mkdirSync("bench/results", { recursive: true });

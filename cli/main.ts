@@ -15,13 +15,18 @@ const USAGE = `usage: xtmp <command> [options]
 commands:
   keygen --out DIR                          create an Ed25519 identity in DIR (identity.json, identity.pub)
   serve --listen HOST:PORT [--keys DIR] [--insecure] [--ws HOST:PORT] [--limits JSON] [--server-id NAME]
+        [--trusted-proxies CIDR[,CIDR...]]
                                             serve BPCI (demo), the interop TestService and health until
                                             SIGINT/SIGTERM, then drain; --ws also listens for XTMP over
                                             WebSocket at ws://HOST:PORT/xtmp; --limits merges a JSON
                                             object into the server options; SIGUSR2 prints
                                             "STATS <json>" (server.stats and memory) on stdout;
                                             --server-id names this server in TestService replies
-                                            that ask for it (default hostname:port)
+                                            that ask for it (default hostname:port);
+                                            --trusted-proxies: TCP connections from these IPs/CIDRs
+                                            (e.g. 127.0.0.1,10.0.0.0/8,::1) must start with a PROXY
+                                            protocol v2 header (HAProxy send-proxy-v2) naming the
+                                            real client; others are never parsed for one (default none)
   demo [--target HOST:PORT --server-key KEY]
                                             run the BPCI demo client (against its own server by default)
   services                                  print every generated service method with its XTMP rules
@@ -58,6 +63,9 @@ async function serve(flags: Map<string, string>, io: Io, stop: Promise<void>): P
   const keys = flags.get("--keys");
   const identity = insecure ? undefined : keys ? await loadIdentity(keys) : generateIdentity();
   const limits = parseLimits(flags.get("--limits"));
+  const proxies = flags.get("--trusted-proxies")?.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (proxies?.length === 0) throw new UsageError("--trusted-proxies needs at least one IP or CIDR");
+  if (proxies !== undefined) limits.trustedProxies = proxies;
   const health = new HealthRegistry();
   const server = createServer({ ...limits, ...(identity ? { identity } : {}), insecure, onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
   let serverId = flags.get("--server-id") ?? hostname();
@@ -141,7 +149,7 @@ export async function main(argv: readonly string[], io: Io = { out: console.log,
         return 0;
       }
       case "serve":
-        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value", "--server-id": "value" }), io, stop);
+        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value", "--server-id": "value", "--trusted-proxies": "value" }), io, stop);
       case "demo": {
         const f = parseFlags(rest, { "--target": "value", "--server-key": "value" });
         const key = f.get("--server-key");

@@ -42,3 +42,5 @@ export { RetryThrottle } from "./retry/throttle.js";
 export type { ConnectionBackoffOptions } from "./retry/backoff.js";
 export type { Clock } from "./retry/clock.js";
 export { createServer, Server, type ServerOptions, type ServerStats } from "./server/server.js";
+export type { ProxyProtocolOptions, ProxyProtocolStats } from "./server/proxy-accept.js";
+export type { ProxyRejectReason } from "./transport/proxy-protocol.js";

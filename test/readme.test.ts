@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { main } from "../examples/quickstart.js";
+import { main as fleetMain } from "../examples/fleet.js";
 
 describe("README", function () {
   this.timeout(20_000);
@@ -21,6 +22,24 @@ describe("README", function () {
       console.log = log;
     }
     expect(lines).to.deep.equal(["registered alice as account 1", "update #2 on bundles", "update #3 on bundles"]);
+  });
+
+  it("shows examples/fleet.ts verbatim", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const example = readFileSync(new URL("../examples/fleet.ts", import.meta.url), "utf8");
+    expect(readme).to.include("```ts\n" + example + "```");
+  });
+
+  it("the multi-server example runs: calls spread over 3 servers, and survive a drain", async () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => void lines.push(args.join(" "));
+    try {
+      await fleetMain();
+    } finally {
+      console.log = log;
+    }
+    expect(lines).to.deep.equal(["6 calls went to 3 servers", "after a drain: 2 of 3 endpoints ready"]);
   });
 
   it("names the three quick-start commands", () => {

@@ -49,6 +49,7 @@ export class Channel implements RetryHost {
   private readonly subchannelEnv: SubchannelEnv;
   private subchannels: Subchannel[] = [];
   private readonly waiters = new Set<PickWaiter>();
+  private settleWaiters: Array<() => void> = [];
   private resolverError: XtmpError | undefined;
   private resolving = false;
   private started = false;
@@ -187,9 +188,14 @@ export class Channel implements RetryHost {
     return new Promise((resolve, reject) => this.waitForPick(false, (s, e) => (s ? resolve(s) : reject(e))));
   }
 
-  /** Connects now (otherwise the first call does). */
-  connect(): Promise<ChannelSession> {
-    return this.session();
+  /**
+   * Connects now (otherwise the first call does): resolves with a ready session once no endpoint the
+   * policy connects is still connecting (round_robin and least_request warm up every endpoint).
+   */
+  async connect(): Promise<ChannelSession> {
+    const cs = await this.session();
+    if (this.subchannels.some((s) => s.state === "connecting")) await new Promise<void>((r) => this.settleWaiters.push(r));
+    return cs;
   }
 
   private activate(): void {
@@ -228,6 +234,7 @@ export class Channel implements RetryHost {
     const state = this.state;
     // an idle channel stays idle until a call needs it; a used one keeps its policy's connections
     if (this.waiters.size > 0 || state === "ready") this.balancer.maintain(this.subchannels);
+    if (this.settleWaiters.length > 0 && !this.subchannels.some((s) => s.state === "connecting")) for (const w of this.settleWaiters.splice(0)) w();
     if (this.waiters.size === 0) return;
     const failFast = this.state === "transient_failure" ? this.failure() : undefined;
     for (const w of [...this.waiters]) {
@@ -260,6 +267,7 @@ export class Channel implements RetryHost {
   close(options?: ChannelCloseOptions): void | Promise<void> {
     this.closed = true;
     this.resolver.close();
+    for (const w of this.settleWaiters.splice(0)) w();
     const waiting = [...this.waiters];
     this.waiters.clear();
     for (const w of waiting) w.done(undefined, new XtmpError(Code.UNAVAILABLE, "channel is closed"));

@@ -17,6 +17,8 @@ export interface ServerContext {
   readonly signal: AbortSignal;
   /** The peer's authenticated Ed25519 identity public key (32 bytes), when known. */
   readonly peerIdentity: Uint8Array | undefined;
+  /** The client's address `ip:port` (from the PROXY protocol header when the connection came through a trusted proxy), when known. */
+  readonly peerAddress: string | undefined;
   /**
    * For methods with the `signed` option: the peer's Ed25519 signature of the most recent request
    * message (verified; keep it with the message as proof of origin). Undefined otherwise.

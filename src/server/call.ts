@@ -27,6 +27,8 @@ export interface CallEnv {
   compression: boolean;
   /** The peer's identity key. */
   peerIdentity: Uint8Array | undefined;
+  /** The client's address (`ip:port`, IPv6 as `[ip]:port`), when known. */
+  peerAddress?: string | undefined;
   /** Reports handler errors that are not XtmpErrors (they reach the client as UNKNOWN). */
   onError: (error: unknown, method: AnyMethodDescriptor) => void;
   /** Called once when the call is over (for in-flight accounting). */
@@ -44,6 +46,7 @@ export class ServerCall implements StreamHandler, ServerContext {
   private headersOut: Metadata | undefined;
   private trailersOut: Metadata | undefined;
   readonly peerIdentity: Uint8Array | undefined;
+  readonly peerAddress: string | undefined;
   requestCompressed = false;
   // created on first use of ctx.signal: most handlers never look at it
   private abort: AbortController | undefined;
@@ -74,6 +77,7 @@ export class ServerCall implements StreamHandler, ServerContext {
     this.malformedTimeout = deadline === MALFORMED_TIMEOUT;
     this.deadline = deadline === MALFORMED_TIMEOUT ? undefined : deadline;
     this.peerIdentity = env.peerIdentity;
+    this.peerAddress = env.peerAddress;
     this.requests = new AsyncQueue<[Uint8Array, number]>(
       () => stream.messageConsumed(),
       () => undefined,

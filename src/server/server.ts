@@ -24,9 +24,10 @@ import { adaptHandler } from "./handlers.js";
 import { DecompressionBudget, DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND } from "../rpc/decompression-budget.js";
 import { FailureReporter, type FailureSite } from "./reporter.js";
 import { Admission, type AdmissionStats } from "./admission.js";
+import { peerAddressOf, ProxyProtocol, type AcceptedDuplex, type ProxyProtocolOptions, type ProxyProtocolStats } from "./proxy-accept.js";
 
 /** Server options: the secure-session options plus RPC limits and hooks. */
-export interface ServerOptions extends ServerSessionOptions {
+export interface ServerOptions extends ServerSessionOptions, ProxyProtocolOptions {
   /** Interceptors, outermost first. */
   interceptors?: ServerInterceptor[];
   /** Largest request message, after decompression (default 4 MiB). */
@@ -99,6 +100,8 @@ export interface ServerStats {
   datagramErrors: readonly string[];
   /** The UDP endpoints' counters (received, accepted, dropped by reason, challenges, errors), one per listener. */
   datagrams: ReadonlyArray<ServerDatagrams["stats"]>;
+  /** PROXY protocol headers from `trustedProxies`: accepted, and connections rejected by reason. */
+  proxyProtocol: ProxyProtocolStats;
 }
 
 interface Route {
@@ -107,7 +110,7 @@ interface Route {
 }
 
 interface Connection {
-  duplex: TcpDuplex | WsDuplex;
+  duplex: AcceptedDuplex;
   mux?: MuxSession;
   budget?: DecompressionBudget;
 }
@@ -125,6 +128,7 @@ export class Server {
   private readonly sessionsClosed: Record<string, number> = {};
   private readonly reporter: FailureReporter;
   private readonly admission: Admission;
+  private readonly proxy: ProxyProtocol;
   private readonly handshakeFailures: Partial<Record<HandshakeFailureReason, number>> = {};
   private closedRefusals = 0;
   private readonly udpEndpoints: ServerDatagrams[] = [];
@@ -137,6 +141,7 @@ export class Server {
     if (!opts.insecure && !opts.identity) throw new XtmpError(Code.INVALID_ARGUMENT, "createServer: an identity is required (or insecure: true)");
     this.reporter = new FailureReporter(opts.onUnexpectedError);
     this.admission = new Admission(opts);
+    this.proxy = new ProxyProtocol(opts);
   }
 
   /**
@@ -174,6 +179,7 @@ export class Server {
       decompressionRefusals: [...this.connections].reduce((n, c) => n + (c.budget?.refusedMessages ?? 0), this.closedRefusals),
       datagramErrors: this.datagramErrors,
       datagrams: this.udpEndpoints.map((u) => u.stats),
+      proxyProtocol: this.proxy.stats,
     };
   }
 
@@ -221,7 +227,7 @@ export class Server {
     return this;
   }
 
-  private accept(duplex: TcpDuplex | WsDuplex, udp?: ServerDatagrams): void {
+  private accept(duplex: AcceptedDuplex, udp?: ServerDatagrams): void {
     if (this.shuttingDown) {
       duplex.destroy();
       return;
@@ -229,6 +235,15 @@ export class Server {
     if (this.connections.size >= (this.opts.maxConnections ?? 10_000)) {
       this.refusedConnections++;
       duplex.destroy();
+      return;
+    }
+    if (this.proxy.expectsHeader(duplex)) {
+      const pending: Connection = { duplex }; // counts toward maxConnections while its PROXY header arrives
+      this.connections.add(pending);
+      this.proxy.readHeader(duplex, (proxied) => {
+        this.connections.delete(pending);
+        if (proxied) this.accept(proxied, udp); // then as any connection, from the client's address
+      });
       return;
     }
     // admission first: a refusal costs one cached write, no session objects (floods arrive by the thousand)
@@ -267,6 +282,7 @@ export class Server {
       peerAcceptsZstd: (session.info.features & Feature.ZSTD) !== 0,
       compression: this.opts.compression !== false,
       peerIdentity: session.info.peerIdentity,
+      peerAddress: peerAddressOf(conn.duplex),
       onError: (err: unknown, m: AnyMethodDescriptor) => this.reporter.callHook(() => this.opts.onError?.(err, m.path)),
       onDone: () => this.calls--,
     };
