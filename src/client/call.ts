@@ -138,6 +138,7 @@ export class ClientCall implements AttemptOwner {
   private run(a: Attempt, cs: ChannelSession): void {
     this.active.push(a);
     a.start(cs);
+    if (a.udp) this.stats.udp = true;
     if (this.policy.kind === "hedge" && !a.done) this.scheduleHedge();
   }
 
