@@ -9,6 +9,7 @@ import { chain, type ClientInvoke, type ClientRequest } from "../rpc/interceptor
 import { Metadata } from "../rpc/metadata.js";
 import type { ClientOf } from "../rpc/typed.js";
 import { ClientCall, type ClientCallEnv } from "./call.js";
+import { SingleMessage } from "./request-buffer.js";
 import { NEVER } from "./never.js";
 import type { Channel } from "./channel.js";
 
@@ -17,10 +18,6 @@ export type ClientCallOptions = CallOptions;
 
 async function* fromIterable(input: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<unknown> {
   yield* input as AsyncIterable<unknown>;
-}
-
-async function* one(message: unknown): AsyncGenerator<unknown> {
-  yield message;
 }
 
 async function unaryResult(messages: AsyncIterable<unknown>, path: string): Promise<unknown> {
@@ -73,10 +70,10 @@ export function createClient<S extends ServiceDescriptor>(service: S, channel: C
     switch (method.kind) {
       case "unary":
         client[local] = (input: unknown, options?: ClientCallOptions) =>
-          unaryResult(invoke(options)(request(method, one(input), options, config)).messages, method.path);
+          unaryResult(invoke(options)(request(method, new SingleMessage(input), options, config)).messages, method.path);
         break;
       case "server_streaming":
-        client[local] = (input: unknown, options?: ClientCallOptions) => invoke(options)(request(method, one(input), options, config)).messages;
+        client[local] = (input: unknown, options?: ClientCallOptions) => invoke(options)(request(method, new SingleMessage(input), options, config)).messages;
         break;
       case "client_streaming":
         client[local] = (input: AsyncIterable<unknown> | Iterable<unknown>, options?: ClientCallOptions) =>

@@ -19,6 +19,18 @@ export interface RetryBudget {
 }
 
 /**
+ * The one request of a unary or server-streaming call: an async iterable like any other for
+ * interceptors, which the buffer reads without a promise when it arrives unchanged.
+ */
+export class SingleMessage implements AsyncIterable<unknown> {
+  constructor(readonly value: unknown) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<unknown> {
+    yield this.value;
+  }
+}
+
+/**
  * Pulls request messages from the caller's iterable only as fast as the fastest attempt sends them
  * (flow control carries through), encodes each once, and keeps them while the call may still retry.
  * Attempt k reads item i with `at(i)` (or waits with `next(i)`). Once the call has committed, items
@@ -32,21 +44,28 @@ export class RequestBuffer {
   private pulling: Promise<void> | undefined;
   private retaining = true;
   private kept = 0;
-  private readonly source: AsyncIterator<unknown>;
+  private source: AsyncIterator<unknown> | undefined;
+  private single: SingleMessage | undefined;
 
   constructor(
-    messages: AsyncIterable<unknown>,
+    private readonly messages: AsyncIterable<unknown>,
     private readonly codec: MessageCodec<unknown>,
     private readonly perCallLimit: number,
     private readonly budget: RetryBudget,
     /** The buffer cannot keep more: the call must commit to one attempt. */
     private readonly overflow: () => void,
   ) {
-    this.source = messages[Symbol.asyncIterator]();
+    if (messages instanceof SingleMessage) this.single = messages;
   }
 
   /** Item `i` if it is already here (undefined: not yet pulled). */
   at(i: number): RequestItem | undefined {
+    if (this.single) {
+      const { value } = this.single;
+      this.single = undefined;
+      this.ended = true;
+      this.accept(value);
+    }
     if (this.failure) throw this.failure;
     if (i < this.base) throw new XtmpError(Code.INTERNAL, "request message already released");
     const item = this.items[i - this.base];
@@ -59,29 +78,37 @@ export class RequestBuffer {
     for (;;) {
       const item = this.at(i);
       if (item !== undefined) return item;
-      this.pulling ??= this.pull().finally(() => (this.pulling = undefined));
-      await this.pulling;
+      if (this.pulling) {
+        await this.pulling;
+        continue;
+      }
+      const p = this.pull();
+      this.pulling = p;
+      await p;
+      this.pulling = undefined;
     }
   }
 
   private async pull(): Promise<void> {
     let r: IteratorResult<unknown>;
     try {
-      r = await this.source.next();
+      r = await (this.source ??= this.messages[Symbol.asyncIterator]()).next();
     } catch (err) {
       this.failure = XtmpError.from(err, Code.INTERNAL);
-      throw this.failure;
-    }
-    if (r.done) {
-      this.ended = true;
       return;
     }
+    if (r.done) this.ended = true;
+    else this.accept(r.value);
+  }
+
+  // encodes a message and keeps it (accounting for the retry buffers while they still matter)
+  private accept(message: unknown): void {
     let bytes: Uint8Array;
     try {
-      [bytes] = encodeMessage(this.codec, r.value, NO_COMPRESSION);
+      [bytes] = encodeMessage(this.codec, message, NO_COMPRESSION);
     } catch (err) {
       this.failure = XtmpError.from(err, Code.INTERNAL);
-      throw this.failure;
+      return;
     }
     this.items.push(bytes);
     if (this.retaining) {
@@ -111,9 +138,11 @@ export class RequestBuffer {
   /** Stops pulling from the caller (the call ended): its iterator is told to return. */
   close(): void {
     this.release(this.base);
+    this.single = undefined;
     if (!this.ended) {
       this.ended = true;
-      void Promise.resolve(this.source.return?.()).catch(() => undefined);
+      // the caller's generator runs its finally blocks; what it throws there has nowhere to go
+      if (this.source?.return) void this.source.return().catch(() => undefined);
     }
   }
 }
