@@ -34,7 +34,8 @@ async function timed(ms: number, loops: number, body: (stop: () => boolean) => P
 async function run(job: Job): Promise<Result> {
   if (job.scenario === "scale-open") {
     for (let i = 0; i < (job.sessions ?? 0); i++) {
-      const ch = createChannel(`xtmp://${job.addresses.xtmp}`, { serverKey: parsePublicKey(job.addresses.xtmpKey), keepaliveMs: 0 });
+      // idle sessions measure the server; a UDP socket per client channel would only spend client fds
+      const ch = createChannel(`xtmp://${job.addresses.xtmp}`, { serverKey: parsePublicKey(job.addresses.xtmpKey), keepaliveMs: 0, datagram: false });
       await ch.connect();
       held.push(ch);
     }

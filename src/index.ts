@@ -34,6 +34,7 @@ export type { ClientInterceptor, ClientInvoke, ClientRequest, ClientResponse, Se
 export { createChannel, Channel, type ChannelCloseOptions, type ChannelOptions, type ChannelState } from "./client/channel.js";
 export { createClient, type ClientCallOptions } from "./client/client.js";
 export type { SubchannelInfo } from "./client/subchannel.js";
+export { resumableStream, type ResumableStreamOptions } from "./client/resumable.js";
 export { DEFAULT_RETRY_POLICY } from "./client/retry-policy.js";
 export { createResolver, parseTarget, DEFAULT_MIN_REFRESH_INTERVAL_MS, type Endpoint, type Resolver, type ResolverFactory, type ResolverListener, type ResolverOptions, type Target } from "./resolver/resolver.js";
 export type { BalancedEndpoint, EndpointState, LoadBalancingPolicy } from "./balancer/balancer.js";
