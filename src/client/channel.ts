@@ -50,6 +50,8 @@ export class Channel implements RetryHost {
   private subchannels: Subchannel[] = [];
   private readonly waiters = new Set<PickWaiter>();
   private settleWaiters: Array<() => void> = [];
+  private updating = false;
+  private updateAgain = false;
   private resolverError: XtmpError | undefined;
   private resolving = false;
   private started = false;
@@ -227,8 +229,25 @@ export class Channel implements RetryHost {
     this.update();
   }
 
-  // after any change: keep the wanted connections and hand ready sessions to waiting calls
+  // after any change (re-entrant calls, e.g. a connection starting inside maintain(), run once more after)
   private update(): void {
+    if (this.updating) {
+      this.updateAgain = true;
+      return;
+    }
+    this.updating = true;
+    try {
+      do {
+        this.updateAgain = false;
+        this.updateOnce();
+      } while (this.updateAgain);
+    } finally {
+      this.updating = false;
+    }
+  }
+
+  // keeps the wanted connections and hands ready sessions to waiting calls
+  private updateOnce(): void {
     if (this.closed || !this.started) return;
     for (const s of this.subchannels) s.renewIfExhausted();
     const state = this.state;
