@@ -29,6 +29,8 @@ export interface Report {
   scale: Array<{ sessions: number; bytesPerSession: number; handshakesPerSecond: number }>;
   /** One server vs balanced over three (bench/fleet.ts); absent in reports from before it existed. */
   fleet?: FleetResult;
+  /** LiveUpdates fan-out, embedded ledger vs NATS JetStream (bench/fanout.ts); absent in older reports. */
+  fanout?: FanoutResult;
   durationSeconds: number;
 }
 
@@ -54,6 +56,37 @@ export interface FleetResult {
   rounds: number;
   msPerMeasurement: number;
   rows: FleetRow[];
+}
+
+/** One ledger set-up of the fan-out scenario (medians over rounds, except `missing`/`disordered`: sums). */
+export interface FanoutRow {
+  key: string;
+  title: string;
+  servers: number;
+  /** Bundles acknowledged per second by the publisher. */
+  publishedPerSecond: number;
+  /** Updates received per second, summed over all subscribers. */
+  deliveredPerSecond: number;
+  /** SubmitBundle start to receipt by a subscriber (all deliveries of all subscribers), ms. */
+  p50Ms: number;
+  p99Ms: number;
+  /** Acknowledged bundles some subscriber never received (sum over rounds; expected 0). */
+  missing: number;
+  /** Updates received with a sequence not above the previous one (sum over rounds; expected 0). */
+  disordered: number;
+  /** SubmitBundle calls that failed or were not ACCEPTED (sum over rounds; expected 0). */
+  submitErrors: number;
+  /** CPU of the client process (publisher and every subscriber) while measuring, in cores. */
+  clientCores: number;
+}
+
+/** The fan-out scenario: one publisher, many LiveUpdates subscribers, embedded ledger vs NATS JetStream. */
+export interface FanoutResult {
+  subscribers: number;
+  inFlight: number;
+  rounds: number;
+  msPerMeasurement: number;
+  rows: FanoutRow[];
 }
 
 const fmt = (n: number | undefined, digits = 0): string =>
@@ -117,6 +150,7 @@ export function renderMarkdown(r: Report): string {
     "",
   );
   if (r.fleet) lines.push(renderFleet(r.fleet));
+  if (r.fanout) lines.push(renderFanout(r.fanout));
   return lines.join("\n");
 }
 
@@ -133,6 +167,25 @@ export function renderFleet(f: FleetResult): string {
     ...f.rows.map(
       (row) =>
         `| ${row.title} | ${fmt(row.callsPerSecond)} | ${fmt(row.ratioVsOne, 2)}x | ${fmt(row.p50Ms, 2)} / ${fmt(row.p99Ms, 2)} | ${fmt(row.clientCpuUsPerCall, 1)} | ${row.sharePerServer.slice(0, row.servers).map(pct).join(" / ")} |`,
+    ),
+    "",
+  ].join("\n");
+}
+
+/** The fan-out section: updates/s delivered and publish→deliver latency per ledger. */
+export function renderFanout(f: FanoutResult): string {
+  return [
+    `LiveUpdates fan-out: 1 publisher (SubmitBundle, ${f.inFlight} in flight, as fast as acknowledgements allow) and ${f.subscribers} LiveUpdates ` +
+      `subscribers (one encrypted connection each), all in one client process; ${f.rounds} interleaved rounds of ${f.msPerMeasurement} ms of publishing, medians. ` +
+      `The embedded ledger lives in one server process, so its row runs 1 server with all ${f.subscribers} subscribers; the NATS row runs 3 servers on one ` +
+      `nats-server (JetStream, file storage) with subscribers spread round-robin and the publisher on a \`static:///\` round_robin channel. ` +
+      `Latency = SubmitBundle start to receipt by a subscriber, over every delivery; when the publisher outruns delivery it includes the queueing backlog.`,
+    "",
+    "| ledger | bundles/s published | updates/s delivered | p50 / p99 ms | client CPU (cores) | missing / out of order / failed submits |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ...f.rows.map(
+      (row) =>
+        `| ${row.title} | ${fmt(row.publishedPerSecond)} | ${fmt(row.deliveredPerSecond)} | ${fmt(row.p50Ms, 2)} / ${fmt(row.p99Ms, 2)} | ${fmt(row.clientCores, 2)} | ${row.missing} / ${row.disordered} / ${row.submitErrors} |`,
     ),
     "",
   ].join("\n");

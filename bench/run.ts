@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import type { Job, Result } from "./client.js";
+import { runFanout } from "./fanout.js";
 import { runFleet } from "./fleet.js";
 import { PEERS, type Addresses, type PeerName } from "./peers.js";
 import { renderMarkdown, renderRatioChart, renderLatencyChart, type Report, type ScenarioResult } from "./report.js";
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
   server.kill();
   client.kill();
   const fleet = await runFleet({ rounds: ROUNDS, ms: MS, concurrency: 128 });
+  const fanout = await runFanout({ rounds: ROUNDS, ms: MS });
 
   const scenarios: ScenarioResult[] = SCENARIOS.map((sc) => {
     const byPeer = raw[sc.key] ?? {};
@@ -144,6 +146,7 @@ async function main(): Promise<void> {
     },
     scale,
     fleet,
+    fanout,
     durationSeconds: (Date.now() - started) / 1000,
   };
   mkdirSync("bench/results", { recursive: true });

@@ -3,7 +3,7 @@ import { BpciServiceDefinition } from "../generated/bpci/v1/bpci_xtmp.js";
 import { HealthDefinition } from "../generated/grpc/health/v1/health_xtmp.js";
 import { TestServiceDefinition } from "../generated/grpc/testing/test_xtmp.js";
 import { runDemo } from "../demo/run-demo.js";
-import { bpciDemoImpl } from "../services/bpci-demo.js";
+import { createBpciService } from "../services/bpci/service.js";
 import { HealthRegistry } from "../services/health.js";
 import { createTestService } from "../services/test-service.js";
 import { createServer, generateIdentity, loadIdentity, parsePublicKey, saveIdentity, type ServerOptions, type ServerStats } from "../src/index.js";
@@ -15,7 +15,7 @@ const USAGE = `usage: xtmp <command> [options]
 commands:
   keygen --out DIR                          create an Ed25519 identity in DIR (identity.json, identity.pub)
   serve --listen HOST:PORT [--keys DIR] [--insecure] [--ws HOST:PORT] [--limits JSON] [--server-id NAME]
-        [--trusted-proxies CIDR[,CIDR...]]
+        [--trusted-proxies CIDR[,CIDR...]] [--bus nats://HOST:PORT[,nats://HOST:PORT...]]
                                             serve BPCI (demo), the interop TestService and health until
                                             SIGINT/SIGTERM, then drain; --ws also listens for XTMP over
                                             WebSocket at ws://HOST:PORT/xtmp; --limits merges a JSON
@@ -27,6 +27,15 @@ commands:
                                             (e.g. 127.0.0.1,10.0.0.0/8,::1) must start with a PROXY
                                             protocol v2 header (HAProxy send-proxy-v2) naming the
                                             real client; others are never parsed for one (default none)
+                                            --bus: keep the BPCI ledger in NATS JetStream instead of
+                                            this process's memory, so any number of servers serve one
+                                            ledger (needs nats-server -js, 2.9 or later): stream
+                                            BPCI_LEDGER (subjects bpci.ledger.<topic>; its sequence is
+                                            the LiveUpdates sequence; keeps 1,000,000 events; bundle
+                                            ids de-duplicated for 2 minutes) and KV bucket
+                                            BPCI_WALLETS; while NATS is unreachable, health reports
+                                            bpci.v1.BpciService NOT_SERVING and BPCI calls fail
+                                            UNAVAILABLE (default: the embedded ledger, 10,000 events)
   demo [--target HOST:PORT --server-key KEY]
                                             run the BPCI demo client (against its own server by default)
   services                                  print every generated service method with its XTMP rules
@@ -67,9 +76,12 @@ async function serve(flags: Map<string, string>, io: Io, stop: Promise<void>): P
   if (proxies?.length === 0) throw new UsageError("--trusted-proxies needs at least one IP or CIDR");
   if (proxies !== undefined) limits.trustedProxies = proxies;
   const health = new HealthRegistry();
+  const bus = flags.get("--bus");
+  if (bus !== undefined && !/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/.test(bus)) throw new UsageError("--bus needs nats://HOST:PORT[,nats://HOST:PORT...]");
+  const bpci = createBpciService({ ...(bus !== undefined ? { bus, nats: { log: (line: string) => io.out(line) } } : {}), health });
   const server = createServer({ ...limits, ...(identity ? { identity } : {}), insecure, onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
   let serverId = flags.get("--server-id") ?? hostname();
-  server.add(BpciServiceDefinition, bpciDemoImpl()).add(TestServiceDefinition, createTestService({ serverId: () => serverId })).add(HealthDefinition, health.impl);
+  server.add(BpciServiceDefinition, bpci.impl).add(TestServiceDefinition, createTestService({ serverId: () => serverId })).add(HealthDefinition, health.impl);
   // installed before the address is printed: whoever reads it may ask for STATS at once
   const printStats = () => io.out(`STATS ${statsJson(server.stats)}`);
   process.on("SIGUSR2", printStats);
@@ -89,6 +101,7 @@ async function serve(flags: Map<string, string>, io: Io, stop: Promise<void>): P
     await server.shutdown({ graceMs: 5000 });
   } finally {
     process.off("SIGUSR2", printStats);
+    await bpci.close();
   }
   io.out("stopped");
   return 0;
@@ -149,7 +162,7 @@ export async function main(argv: readonly string[], io: Io = { out: console.log,
         return 0;
       }
       case "serve":
-        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value", "--server-id": "value", "--trusted-proxies": "value" }), io, stop);
+        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value", "--server-id": "value", "--trusted-proxies": "value", "--bus": "value" }), io, stop);
       case "demo": {
         const f = parseFlags(rest, { "--target": "value", "--server-key": "value" });
         const key = f.get("--server-key");
