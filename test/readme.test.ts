@@ -42,6 +42,12 @@ describe("README", function () {
     expect(lines).to.deep.equal(["6 calls went to 3 servers", "after a drain: 2 of 3 endpoints ready"]);
   });
 
+  it("shows examples/cluster.ts verbatim (its behaviour is what test/cluster/ checks against nats-server)", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const example = readFileSync(new URL("../examples/cluster.ts", import.meta.url), "utf8");
+    expect(readme).to.include("```ts\n" + example + "```");
+  });
+
   it("names the three quick-start commands", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
     expect(readme).to.match(/npm ci\s+# set-up/);
