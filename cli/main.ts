@@ -8,6 +8,7 @@ import { HealthRegistry } from "../services/health.js";
 import { createTestService } from "../services/test-service.js";
 import { createServer, generateIdentity, loadIdentity, parsePublicKey, saveIdentity, type ServerOptions, type ServerStats } from "../src/index.js";
 import { serviceTable } from "./services.js";
+import { runCallCommand } from "./call.js";
 import { hostname } from "node:os";
 
 const USAGE = `usage: xtmp <command> [options]
@@ -15,12 +16,13 @@ const USAGE = `usage: xtmp <command> [options]
 commands:
   keygen --out DIR                          create an Ed25519 identity in DIR (identity.json, identity.pub)
   serve --listen HOST:PORT [--keys DIR] [--insecure] [--ws HOST:PORT] [--limits JSON] [--server-id NAME]
-        [--trusted-proxies CIDR[,CIDR...]] [--bus nats://HOST:PORT[,nats://HOST:PORT...]]
+        [--trusted-proxies CIDR[,CIDR...]] [--bus nats://HOST:PORT[,nats://HOST:PORT...]] [--grpc-listen HOST:PORT]
                                             serve BPCI (demo), the interop TestService and health until
                                             SIGINT/SIGTERM, then drain; --ws also listens for XTMP over
                                             WebSocket at ws://HOST:PORT/xtmp; --limits merges a JSON
                                             object into the server options; SIGUSR2 prints
                                             "STATS <json>" (server.stats and memory) on stdout;
+                                            --grpc-listen also serves them over standard gRPC (HTTP/2, h2c)
                                             --server-id names this server in TestService replies
                                             that ask for it (default hostname:port);
                                             --trusted-proxies: TCP connections from these IPs/CIDRs
@@ -38,6 +40,18 @@ commands:
                                             UNAVAILABLE (default: the embedded ledger, 10,000 events)
   demo [--target HOST:PORT --server-key KEY]
                                             run the BPCI demo client (against its own server by default)
+  call TARGET METHOD [JSON | -] --proto FILE [--import-path DIR]... [-H key:value]... [--deadline MS]
+       [--server-key HEX | --insecure] [--keys DIR]
+                                            call METHOD (pkg.Service/Method) with a proto3 JSON request
+                                            (default {}; - reads stdin: one JSON request per line for
+                                            client-streaming and bidi methods); prints each response as
+                                            one line of proto3 JSON; exit code = the status code (0 = OK),
+                                            status and message on stderr; --keys signs with that identity
+                                            (default a new one per call)
+  list TARGET [SERVICE] --proto FILE [--import-path DIR]...
+                                            list the services (or one service's methods)
+  describe TARGET SYMBOL --proto FILE [--import-path DIR]...
+                                            print a service, method, message or enum definition
   services                                  print every generated service method with its XTMP rules
   help                                      print this help`;
 
@@ -45,6 +59,8 @@ commands:
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** Standard input of `call` with `-` (default process.stdin). */
+  stdin?: AsyncIterable<string | Uint8Array>;
 }
 
 class UsageError extends Error {}
@@ -79,7 +95,7 @@ async function serve(flags: Map<string, string>, io: Io, stop: Promise<void>): P
   const bus = flags.get("--bus");
   if (bus !== undefined && !/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/.test(bus)) throw new UsageError("--bus needs nats://HOST:PORT[,nats://HOST:PORT...]");
   const bpci = createBpciService({ ...(bus !== undefined ? { bus, nats: { log: (line: string) => io.out(line) } } : {}), health });
-  const server = createServer({ ...limits, ...(identity ? { identity } : {}), insecure, onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
+  const server = createServer({ ...limits, ...(identity ? { identity } : {}), insecure, reflection: true, onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
   let serverId = flags.get("--server-id") ?? hostname();
   server.add(BpciServiceDefinition, bpci.impl).add(TestServiceDefinition, createTestService({ serverId: () => serverId })).add(HealthDefinition, health.impl);
   // installed before the address is printed: whoever reads it may ask for STATS at once
@@ -94,6 +110,11 @@ async function serve(flags: Map<string, string>, io: Io, stop: Promise<void>): P
     if (ws) {
       const w = await server.listen(`ws://${ws}/xtmp`);
       io.out(`xtmp serving WebSocket on ws://${w.host}:${w.port}/xtmp`);
+    }
+    const grpcListen = flags.get("--grpc-listen");
+    if (grpcListen) {
+      const g = await server.listen(`grpc://${grpcListen}`);
+      io.out(`xtmp serving gRPC on grpc://${g.host}:${g.port}`);
     }
     await stop;
     io.out("draining…");
@@ -162,7 +183,11 @@ export async function main(argv: readonly string[], io: Io = { out: console.log,
         return 0;
       }
       case "serve":
-        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value", "--server-id": "value", "--trusted-proxies": "value", "--bus": "value" }), io, stop);
+        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value", "--server-id": "value", "--trusted-proxies": "value", "--bus": "value", "--grpc-listen": "value" }), io, stop);
+      case "call":
+      case "list":
+      case "describe":
+        return await runCallCommand(cmd, rest, io);
       case "demo": {
         const f = parseFlags(rest, { "--target": "value", "--server-key": "value" });
         const key = f.get("--server-key");

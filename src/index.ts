@@ -9,6 +9,7 @@ export type {
   CompressionPolicy,
   DeepPartial,
   Delivery,
+  FileDescriptorInfo,
   Idempotency,
   MessageCodec,
   MethodDescriptor,
@@ -35,6 +36,7 @@ export { createChannel, Channel, type ChannelCloseOptions, type ChannelOptions, 
 export { createClient, type ClientCallOptions } from "./client/client.js";
 export type { SubchannelInfo } from "./client/subchannel.js";
 export { resumableStream, type ResumableStreamOptions } from "./client/resumable.js";
+export { addReflection, createReflectionService, ServerReflectionV1AlphaDefinition, ServerReflectionV1Definition, type ReflectionHost, type ReflectionSource, type ServerReflectionImplementation } from "./reflection/service.js";
 export { DEFAULT_RETRY_POLICY } from "./client/retry-policy.js";
 export { createResolver, parseTarget, DEFAULT_MIN_REFRESH_INTERVAL_MS, type Endpoint, type Resolver, type ResolverFactory, type ResolverListener, type ResolverOptions, type Target } from "./resolver/resolver.js";
 export type { BalancedEndpoint, EndpointState, LoadBalancingPolicy } from "./balancer/balancer.js";
@@ -43,5 +45,6 @@ export { RetryThrottle } from "./retry/throttle.js";
 export type { ConnectionBackoffOptions } from "./retry/backoff.js";
 export type { Clock } from "./retry/clock.js";
 export { createServer, Server, type ServerOptions, type ServerStats } from "./server/server.js";
+export { SIGNED_OVER_GRPC, type GrpcBridgeOptions, type GrpcBridgeStats } from "./server/grpc-bridge.js";
 export type { ProxyProtocolOptions, ProxyProtocolStats } from "./server/proxy-accept.js";
 export type { ProxyRejectReason } from "./transport/proxy-protocol.js";

@@ -16,7 +16,8 @@ const ALLOWED: Record<string, string[]> = {
   resolver: ["retry", "status"],
   balancer: ["status"],
   client: ["transport", "secure", "mux", "rpc", "wire", "status", "retry", "resolver", "balancer"],
-  server: ["transport", "secure", "mux", "rpc", "wire", "status"],
+  reflection: ["rpc", "status"],
+  server: ["transport", "secure", "mux", "rpc", "wire", "status", "reflection"],
   ".": ["*"],
   browser: ["*"],
 };

@@ -87,10 +87,22 @@ export interface MethodDescriptor<I, O, K extends MethodKind = MethodKind> {
  */
 export type AnyMethodDescriptor = MethodDescriptor<unknown, unknown, MethodKind>;
 
+/** A compiled .proto file as the generator embeds it (server reflection serves these). */
+export interface FileDescriptorInfo {
+  /** File name as compiled, relative to its module root, e.g. `bpci/v1/bpci.proto`. */
+  readonly name: string;
+  /** The file's serialized `google.protobuf.FileDescriptorProto`, base64 (decoded on first use). */
+  readonly base64: string;
+  /** The files it imports, in import order, each with its own imports. */
+  readonly dependencies: readonly FileDescriptorInfo[];
+}
+
 /** Everything the runtime knows about one service; the generator emits one per service. */
 export interface ServiceDescriptor {
   /** Fully-qualified service name, e.g. `bpci.v1.BpciService`. */
   readonly typeName: string;
+  /** The .proto file declaring the service, with its imports (generated code sets it; reflection needs it). */
+  readonly file?: FileDescriptorInfo;
   /** XTMP service options. */
   readonly rules: ServiceRules;
   /** Methods by their lowerCamelCase local name. */

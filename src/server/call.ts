@@ -29,6 +29,8 @@ export interface CallEnv {
   peerIdentity: Uint8Array | undefined;
   /** The client's address (`ip:port`, IPv6 as `[ip]:port`), when known. */
   peerAddress?: string | undefined;
+  /** The connection's transport (default `tcp`); calls with datagram delivery report `udp`. */
+  transport?: "tcp" | "ws" | undefined;
   /** Reports handler errors that are not XtmpErrors (they reach the client as UNKNOWN). */
   onError: (error: unknown, method: AnyMethodDescriptor) => void;
   /** Called once when the call is over (for in-flight accounting). */
@@ -47,6 +49,7 @@ export class ServerCall implements StreamHandler, ServerContext {
   private trailersOut: Metadata | undefined;
   readonly peerIdentity: Uint8Array | undefined;
   readonly peerAddress: string | undefined;
+  readonly transport: "tcp" | "udp" | "ws";
   requestCompressed = false;
   // created on first use of ctx.signal: most handlers never look at it
   private abort: AbortController | undefined;
@@ -78,6 +81,7 @@ export class ServerCall implements StreamHandler, ServerContext {
     this.deadline = deadline === MALFORMED_TIMEOUT ? undefined : deadline;
     this.peerIdentity = env.peerIdentity;
     this.peerAddress = env.peerAddress;
+    this.transport = env.datagram ? "udp" : (env.transport ?? "tcp");
     this.requests = new AsyncQueue<[Uint8Array, number]>(
       () => stream.messageConsumed(),
       () => undefined,

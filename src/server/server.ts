@@ -6,14 +6,13 @@ import type { MuxStream } from "../mux/stream.js";
 import { decodeTimeout } from "../rpc/deadline.js";
 import type { AnyMethodDescriptor, ServiceDescriptor } from "../rpc/descriptor.js";
 import { decodeHeaderBlock, encodeHeaderBlock, pseudoText } from "../rpc/header-block.js";
-import { chain, type ServerInterceptor, type ServerInvoke } from "../rpc/interceptor.js";
+import { chain, type ServerInvoke } from "../rpc/interceptor.js";
 import type { ImplementationOf } from "../rpc/typed.js";
 import { acceptSession, type Session } from "../secure/handshake.js";
 import { HandshakeError, type HandshakeFailureReason } from "../secure/handshake-error.js";
-import type { ServerSessionOptions } from "../secure/options.js";
 import { encodeServerHello, Feature, HelloStatus, PROTOCOL_VERSION } from "../wire/preamble.js";
 import { listenTcp, TcpDuplex, type TcpListener } from "../transport/tcp.js";
-import { attachWebSocket, listenWebSocket, type WsDuplex, type WsListener, type WsListenerStats } from "../transport/websocket.js";
+import { attachWebSocket, listenWebSocket, WsDuplex, type WsListener } from "../transport/websocket.js";
 import type { Server as HttpServer } from "node:http";
 import { parseAddress } from "../transport/address.js";
 import { ServerCall, type CallEnv } from "./call.js";
@@ -22,87 +21,14 @@ import { createMessageSigner } from "../secure/message-signing.js";
 import { nodeCrypto } from "../secure/crypto-node.js";
 import { adaptHandler } from "./handlers.js";
 import { DecompressionBudget, DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND } from "../rpc/decompression-budget.js";
-import { FailureReporter, type FailureSite } from "./reporter.js";
-import { Admission, type AdmissionStats } from "./admission.js";
-import { peerAddressOf, ProxyProtocol, type AcceptedDuplex, type ProxyProtocolOptions, type ProxyProtocolStats } from "./proxy-accept.js";
+import { FailureReporter } from "./reporter.js";
+import { Admission } from "./admission.js";
+import { peerAddressOf, ProxyProtocol, type AcceptedDuplex } from "./proxy-accept.js";
+import { GrpcBridge, type BridgeHost } from "./grpc-bridge.js";
+import { addReflection } from "../reflection/service.js";
+import type { ServerOptions, ServerStats } from "./options.js";
 
-/** Server options: the secure-session options plus RPC limits and hooks. */
-export interface ServerOptions extends ServerSessionOptions, ProxyProtocolOptions {
-  /** Interceptors, outermost first. */
-  interceptors?: ServerInterceptor[];
-  /** Largest request message, after decompression (default 4 MiB). */
-  maxRecvMessage?: number;
-  /** Concurrent calls per connection (default 1000). */
-  maxConcurrentStreams?: number;
-  /** Send a keepalive PING after this many idle ms (default 60,000; 0 = off). */
-  keepaliveMs?: number;
-  /** Compress responses per the methods' policies when the client supports zstd (default true). */
-  compression?: boolean;
-  /** Handler errors that are not XtmpErrors (sent to clients as UNKNOWN without details). Exceptions it throws are counted, never propagated. */
-  onError?: (error: unknown, method: string) => void;
-  /** Exceptions that are nobody's protocol error (bugs): counted in `stats.unexpectedErrors` and passed here. */
-  onUnexpectedError?: (error: unknown, site: FailureSite) => void;
-  /** Bind UDP beside each TCP listener (same port) for DATAGRAM methods (default true). */
-  datagram?: boolean;
-  /** Open connections (in handshake or established) beyond which new ones are closed at once (default 10,000). */
-  maxConnections?: number;
-  /** Calls served at once across all connections; more are refused with RESOURCE_EXHAUSTED (default 20,000). */
-  maxConcurrentCalls?: number;
-  /** Close a connection that has had no call for this long (default 300,000 ms; 0 = never). */
-  idleTimeoutMs?: number;
-  /** GOAWAY a connection after it has lived this long (default 0 = never)... */
-  maxConnectionAgeMs?: number;
-  /** ...and close it this long after that GOAWAY if calls are still open (default 30,000 ms). */
-  maxConnectionAgeGraceMs?: number;
-  /** PINGs plus SETTINGS a peer may send per second (burst 4x); more closes its session (default 50). */
-  maxControlFramesPerSecond?: number;
-  /** Streams a peer may reset (or have refused) per second (burst 5x); more closes its session (default 200). */
-  maxResetsPerSecond?: number;
-  /** Decompressed bytes per second a session's requests may cost beyond 8x their compressed size (default 64 MiB; more fail RESOURCE_EXHAUSTED). */
-  maxDecompressedBytesPerSecond?: number;
-  /** Largest header block (request metadata) accepted, however many frames it spans (default 65,536; RESET RESOURCE_EXHAUSTED beyond). */
-  maxHeaderBytes?: number;
-  /** WebSocket listeners: ms a connection may take to send its HTTP request (default 10,000; 408 after). */
-  wsHeadersTimeoutMs?: number;
-  /** WebSocket listeners: connections waiting for their upgrade, at most (default 1,024; more are closed). */
-  wsMaxPendingConnections?: number;
-}
-
-/** Counters for tests and metrics. */
-export interface ServerStats {
-  /** Open connections (sessions established or in handshake). */
-  connections: number;
-  /** Calls being served. */
-  activeCalls: number;
-  /** Handshakes that failed (refusals by admission control included). */
-  failedHandshakes: number;
-  /** Failed handshakes by reason (`timeout`, `bad_preamble`, `auth`, `busy`, `rate_limited`, `cookie`, …). */
-  handshakeFailures: Readonly<Partial<Record<HandshakeFailureReason, number>>>;
-  /** Admission control: handshakes in flight, refusals, RETRYs sent, whether the server is under load. */
-  admission: AdmissionStats;
-  /** Connections closed at once because `maxConnections` were open. */
-  refusedConnections: number;
-  /** Calls refused because `maxConcurrentCalls` were being served. */
-  refusedCalls: number;
-  /** Sessions that ended, by gRPC status name of the reason (`OK` for orderly closes, e.g. idle timeout). */
-  sessionsClosed: Readonly<Record<string, number>>;
-  /** Unexpected exceptions (bugs) caught, by where they were caught. */
-  unexpectedErrors: Readonly<Partial<Record<FailureSite, number>>>;
-  /** Exceptions thrown by the application's hooks (onError, onUnexpectedError). */
-  hookErrors: number;
-  /** Sessions closed because the peer did not read what we sent for `writeStallTimeoutMs`. */
-  writeStallCloses: number;
-  /** WebSocket listeners' counters (wrong paths, bad or slow requests, refused pending connections), one per listener. */
-  webSocket: ReadonlyArray<WsListenerStats>;
-  /** Compressed messages refused because their session's decompression budget was spent. */
-  decompressionRefusals: number;
-  /** Why UDP could not be bound beside a TCP listener (DATAGRAM methods then use TCP there). */
-  datagramErrors: readonly string[];
-  /** The UDP endpoints' counters (received, accepted, dropped by reason, challenges, errors), one per listener. */
-  datagrams: ReadonlyArray<ServerDatagrams["stats"]>;
-  /** PROXY protocol headers from `trustedProxies`: accepted, and connections rejected by reason. */
-  proxyProtocol: ProxyProtocolStats;
-}
+export type { ServerOptions, ServerStats } from "./options.js";
 
 interface Route {
   method: AnyMethodDescriptor;
@@ -118,7 +44,7 @@ interface Connection {
 /** An XTMP-RPC server. Create with `createServer`. */
 export class Server {
   private readonly routes = new Map<string, Route>();
-  private readonly services = new Set<string>();
+  private readonly services = new Map<string, ServiceDescriptor>();
   private readonly connections = new Set<Connection>();
   private listeners: TcpListener[] = [];
   private calls = 0;
@@ -136,12 +62,20 @@ export class Server {
   private writeStallCloses = 0;
   private shuttingDown = false;
   private readonly datagramErrors: string[] = [];
+  private readonly bridges: GrpcBridge[] = [];
+  private readonly bridgeHost: BridgeHost = {
+    route: (path) => this.routes.get(path),
+    begin: () => (this.calls < (this.opts.maxConcurrentCalls ?? 20_000) ? ++this.calls > 0 : !++this.refusedCalls),
+    done: () => void this.calls--,
+    report: (err, m) => (m ? this.reporter.callHook(() => this.opts.onError?.(err, m.path)) : this.reporter.report(err, "dispatch")),
+  };
 
   constructor(private readonly opts: ServerOptions) {
     if (!opts.insecure && !opts.identity) throw new XtmpError(Code.INVALID_ARGUMENT, "createServer: an identity is required (or insecure: true)");
     this.reporter = new FailureReporter(opts.onUnexpectedError);
     this.admission = new Admission(opts);
     this.proxy = new ProxyProtocol(opts);
+    if (opts.reflection) addReflection(this);
   }
 
   /**
@@ -150,16 +84,20 @@ export class Server {
    */
   add<S extends ServiceDescriptor>(service: S, implementation: Partial<ImplementationOf<S>>): this {
     if (this.services.has(service.typeName)) throw new XtmpError(Code.ALREADY_EXISTS, `service ${service.typeName} is already registered`);
-    this.services.add(service.typeName);
+    this.services.set(service.typeName, service);
     const impl = implementation as Record<string, (input: unknown, ctx: never) => unknown>;
     for (const [local, method] of Object.entries(service.methods)) {
       const handler = impl[local];
       if (typeof handler !== "function") continue; // unimplemented methods answer UNIMPLEMENTED
       const invoke = chain(this.opts.interceptors ?? [], adaptHandler(method, handler.bind(implementation) as (i: unknown, c: unknown) => unknown));
       this.routes.set(method.path, { method, invoke });
+      for (const b of this.bridges) b.register(method.path);
     }
     return this;
   }
+
+  /** Descriptors of the services added so far, in order (what reflection describes). */
+  get registeredServices(): readonly ServiceDescriptor[] { return [...this.services.values()]; }
 
   /** Counters. */
   get stats(): ServerStats {
@@ -180,18 +118,20 @@ export class Server {
       datagramErrors: this.datagramErrors,
       datagrams: this.udpEndpoints.map((u) => u.stats),
       proxyProtocol: this.proxy.stats,
+      grpcBridge: this.bridges.map((b) => ({ ...b.stats })),
     };
   }
 
   /**
-   * Listens on `xtmp://host:port` (TCP) or `ws://host:port/path` (WebSocket on its own HTTP server);
-   * port 0 picks a free port. Resolves with the bound address.
+   * Listens on `xtmp://host:port` (TCP), `ws://host:port/path` (WebSocket on its own HTTP server) or
+   * `grpc://` / `grpcs://host:port` (standard gRPC through the bridge); port 0 picks a free port. Resolves with the bound address.
    */
   async listen(address: string): Promise<{ host: string; port: number }> {
     const { scheme, host, port, path } = parseAddress(address);
+    if (scheme === "grpc" || scheme === "grpcs") return GrpcBridge.listen(this.bridges, this.bridgeHost, this.opts, this.routes.keys(), address);
     const udp: { endpoint?: ServerDatagrams } = {};
     const onConnection = (duplex: TcpDuplex | WsDuplex) => this.accept(duplex, udp.endpoint);
-    if (scheme !== "xtmp" && scheme !== "ws") throw new XtmpError(Code.INVALID_ARGUMENT, `cannot listen on ${scheme}:// (use xtmp:// or ws://)`);
+    if (scheme !== "xtmp" && scheme !== "ws") throw new XtmpError(Code.INVALID_ARGUMENT, `cannot listen on ${scheme}:// (use xtmp://, ws://, grpc:// or grpcs://)`);
     let l;
     if (scheme === "ws") {
       const ws = await listenWebSocket(host, port, path, onConnection, {
@@ -283,6 +223,7 @@ export class Server {
       compression: this.opts.compression !== false,
       peerIdentity: session.info.peerIdentity,
       peerAddress: peerAddressOf(conn.duplex),
+      transport: conn.duplex instanceof WsDuplex ? ("ws" as const) : ("tcp" as const),
       onError: (err: unknown, m: AnyMethodDescriptor) => this.reporter.callHook(() => this.opts.onError?.(err, m.path)),
       onDone: () => this.calls--,
     };
@@ -365,7 +306,7 @@ export class Server {
       }),
     );
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([drained, new Promise<void>((r) => (timer = setTimeout(r, Math.min(options.graceMs ?? 10_000, MAX_TIMER))))]);
+    await Promise.race([Promise.all([drained, ...this.bridges.map((b) => b.drain())]), new Promise<void>((r) => (timer = setTimeout(r, Math.min(options.graceMs ?? 10_000, MAX_TIMER))))]);
     clearTimeout(timer);
     this.forceShutdown();
   }
@@ -375,6 +316,7 @@ export class Server {
     this.shuttingDown = true;
     for (const l of this.listeners) void l.close();
     this.listeners = [];
+    for (const b of this.bridges.splice(0)) b.close();
     for (const c of [...this.connections]) {
       if (c.mux) c.mux.close(new XtmpError(Code.UNAVAILABLE, "server shut down"));
       else c.duplex.destroy();
