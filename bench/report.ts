@@ -31,6 +31,8 @@ export interface Report {
   fleet?: FleetResult;
   /** LiveUpdates fan-out, embedded ledger vs NATS JetStream (bench/fanout.ts); absent in older reports. */
   fanout?: FanoutResult;
+  /** Unary through the XTMP gRPC bridge vs a direct grpc-js server (bench/bridge.ts); absent in older reports. */
+  bridge?: BridgeResult;
   durationSeconds: number;
 }
 
@@ -56,6 +58,29 @@ export interface FleetResult {
   rounds: number;
   msPerMeasurement: number;
   rows: FleetRow[];
+}
+
+/** One server of the bridge scenario (medians over rounds). */
+export interface BridgeRow {
+  key: string;
+  title: string;
+  callsPerSecond: number;
+  /** Median of the per-round ratios against the direct grpc-js server. */
+  ratioVsDirect: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU time of the client process per call (user + system), µs. */
+  clientCpuUsPerCall: number;
+  /** CPU time of the server process per call (user + system), µs. */
+  serverCpuUsPerCall: number;
+}
+
+/** The bridge scenario: the same grpc-js client against a direct grpc-js server and an XTMP server on grpc://, same run. */
+export interface BridgeResult {
+  concurrency: number;
+  rounds: number;
+  msPerMeasurement: number;
+  rows: BridgeRow[];
 }
 
 /** One ledger set-up of the fan-out scenario (medians over rounds, except `missing`/`disordered`: sums). */
@@ -151,6 +176,7 @@ export function renderMarkdown(r: Report): string {
   );
   if (r.fleet) lines.push(renderFleet(r.fleet));
   if (r.fanout) lines.push(renderFanout(r.fanout));
+  if (r.bridge) lines.push(renderBridge(r.bridge));
   return lines.join("\n");
 }
 
@@ -167,6 +193,23 @@ export function renderFleet(f: FleetResult): string {
     ...f.rows.map(
       (row) =>
         `| ${row.title} | ${fmt(row.callsPerSecond)} | ${fmt(row.ratioVsOne, 2)}x | ${fmt(row.p50Ms, 2)} / ${fmt(row.p99Ms, 2)} | ${fmt(row.clientCpuUsPerCall, 1)} | ${row.sharePerServer.slice(0, row.servers).map(pct).join(" / ")} |`,
+    ),
+    "",
+  ].join("\n");
+}
+
+/** The gRPC bridge section: calls/s and the ratio bridge/direct. */
+export function renderBridge(b: BridgeResult): string {
+  return [
+    `gRPC bridge: unary 100 B calls at concurrency ${b.concurrency} from one @grpc/grpc-js client process (plaintext h2c), against a plain grpc-js server ` +
+      `and against an XTMP server listening on \`grpc://\` (grpc-js underneath, raw-bytes pass-through to the XTMP handlers), each in its own process; ` +
+      `${b.rounds} interleaved rounds of ${b.msPerMeasurement} ms, medians; ratio = median per-round ratio vs the direct grpc-js server.`,
+    "",
+    "| server | calls/s | bridge / direct | p50 / p99 ms | client CPU µs/call | server CPU µs/call |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ...b.rows.map(
+      (row) =>
+        `| ${row.title} | ${fmt(row.callsPerSecond)} | ${fmt(row.ratioVsDirect, 2)}x | ${fmt(row.p50Ms, 2)} / ${fmt(row.p99Ms, 2)} | ${fmt(row.clientCpuUsPerCall, 1)} | ${fmt(row.serverCpuUsPerCall, 1)} |`,
     ),
     "",
   ].join("\n");

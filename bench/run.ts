@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import type { Job, Result } from "./client.js";
+import { runBridge } from "./bridge.js";
 import { runFanout } from "./fanout.js";
 import { runFleet } from "./fleet.js";
 import { PEERS, type Addresses, type PeerName } from "./peers.js";
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
   client.kill();
   const fleet = await runFleet({ rounds: ROUNDS, ms: MS, concurrency: 128 });
   const fanout = await runFanout({ rounds: ROUNDS, ms: MS });
+  const bridge = await runBridge({ rounds: ROUNDS, ms: MS, concurrency: 16 });
 
   const scenarios: ScenarioResult[] = SCENARIOS.map((sc) => {
     const byPeer = raw[sc.key] ?? {};
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
     scale,
     fleet,
     fanout,
+    bridge,
     durationSeconds: (Date.now() - started) / 1000,
   };
   mkdirSync("bench/results", { recursive: true });
