@@ -237,3 +237,11 @@ describe("xtmp call --proto", function () {
     }
   });
 });
+
+describe("README xtmp call examples", () => {
+  it("the README shows exactly the commands the test above runs", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    expect(readme).to.include("```sh\n" + README_CALL_EXAMPLES.replace(/\n$/, "") + "\n```");
+  });
+});
