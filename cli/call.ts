@@ -2,6 +2,7 @@
 import { Code, codeName, createChannel, createClient, loadIdentity, parsePublicKey, XtmpError, type CallOptions, type ChannelOptions, type ClientInterceptor, type ClientResponse } from "../src/index.js";
 import { JsonInputError, lines, readAll, requestFromJson, responseToJson } from "./call-json.js";
 import { describeSymbol, listText } from "./call-describe.js";
+import { reflectSchema } from "./call-reflection.js";
 import { findMethod, loadSchema, SchemaError, type ResolvedMethod } from "./call-schema.js";
 import type protobuf from "protobufjs";
 
@@ -14,10 +15,11 @@ export interface CallIo {
 }
 
 export const CALL_USAGE = `usage:
-  xtmp call TARGET METHOD [JSON | -] --proto FILE [--import-path DIR]... [-H key:value]... [--deadline MS]
+  xtmp call TARGET METHOD [JSON | -] [--proto FILE [--import-path DIR]...] [-H key:value]... [--deadline MS]
             [--server-key HEX | --insecure] [--keys DIR] [-v]
-  xtmp list TARGET [SERVICE] --proto FILE [--import-path DIR]...
-  xtmp describe TARGET SYMBOL --proto FILE [--import-path DIR]...`;
+  xtmp list TARGET [SERVICE] [--proto FILE [--import-path DIR]...] [--server-key HEX | --insecure]
+  xtmp describe TARGET SYMBOL [--proto FILE [--import-path DIR]...] [--server-key HEX | --insecure]
+without --proto, schemas come from the server's reflection service`;
 
 class CallUsageError extends Error {}
 
@@ -69,12 +71,22 @@ function parseArgs(args: readonly string[]): CallArgs {
   return a;
 }
 
-async function schemaOf(a: CallArgs): Promise<protobuf.Root> {
-  if (a.protos.length === 0) {
-    // schemas from server reflection are not read yet: they must come from .proto files
-    throw new SchemaError("no schema: pass --proto FILE (reading schemas by server reflection is not supported yet)");
+/** The schema: the --proto files, or else the server's reflection service (asked about `symbols` too). */
+async function schemaOf(a: CallArgs, target: string, symbols: readonly string[]): Promise<protobuf.Root> {
+  if (a.protos.length > 0) return loadSchema(a.protos, a.importPaths);
+  const channel = createChannel(target, await channelOptions(a));
+  try {
+    return await reflectSchema(channel, symbols, { metadata: a.headers, ...(a.deadline !== undefined ? { deadline: a.deadline } : {}) });
+  } finally {
+    channel.close();
   }
-  return loadSchema(a.protos, a.importPaths);
+}
+
+/** The service part of `pkg.Service/Method`, `pkg.Service.Method` or `/pkg.Service/Method`. */
+function serviceOf(method: string): string {
+  const text = method.replace(/^\//, "");
+  const cut = text.includes("/") ? text.lastIndexOf("/") : text.lastIndexOf(".");
+  return cut > 0 ? text.slice(0, cut) : text;
 }
 
 async function channelOptions(a: CallArgs): Promise<ChannelOptions> {
@@ -108,7 +120,7 @@ async function call(a: CallArgs, io: CallIo): Promise<number> {
   const [target, methodName, data, ...extra] = a.positional;
   if (target === undefined || methodName === undefined) throw new CallUsageError("call needs TARGET and METHOD");
   if (extra.length > 0) throw new CallUsageError(`unexpected argument ${extra[0]}`);
-  const m = findMethod(await schemaOf(a), methodName);
+  const m = findMethod(await schemaOf(a, target, [serviceOf(methodName)]), methodName);
   const kind = m.descriptor.kind;
   const streamingIn = kind === "client_streaming" || kind === "bidi_streaming";
   // a unary request is parsed before connecting, so bad JSON never reaches the network
@@ -177,7 +189,7 @@ async function list(a: CallArgs, io: CallIo): Promise<number> {
   const [target, service, ...extra] = a.positional;
   if (target === undefined) throw new CallUsageError("list needs TARGET");
   if (extra.length > 0) throw new CallUsageError(`unexpected argument ${extra[0]}`);
-  for (const line of listText(await schemaOf(a), service)) io.out(line);
+  for (const line of listText(await schemaOf(a, target, service === undefined ? [] : [service]), service)) io.out(line);
   return 0;
 }
 
@@ -185,7 +197,7 @@ async function describe(a: CallArgs, io: CallIo): Promise<number> {
   const [target, symbol, ...extra] = a.positional;
   if (target === undefined || symbol === undefined) throw new CallUsageError("describe needs TARGET and SYMBOL");
   if (extra.length > 0) throw new CallUsageError(`unexpected argument ${extra[0]}`);
-  io.out(describeSymbol(await schemaOf(a), symbol));
+  io.out(describeSymbol(await schemaOf(a, target, [symbol.replace("/", ".")]), symbol));
   return 0;
 }
 
@@ -207,7 +219,7 @@ export async function runCallCommand(cmd: "call" | "list" | "describe", args: re
       return Code.INVALID_ARGUMENT;
     }
     const code = err instanceof XtmpError ? err.code : Code.UNKNOWN;
-    io.err(`xtmp ${cmd}: ${codeName(code)}: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`xtmp ${cmd}: ${codeName(code)}: ${err instanceof XtmpError ? err.rawMessage : err instanceof Error ? err.message : String(err)}`);
     return code;
   }
 }

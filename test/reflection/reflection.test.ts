@@ -1,7 +1,8 @@
 // Server reflection over XTMP: a client built from our generated reflection stubs lists, walks and decodes the schema.
 import { create, createFileRegistry, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import { FileDescriptorSetSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import { expect } from "chai";
+import { files, importsFirst } from "../helpers/reflection-files.js";
 import { BpciServiceDefinition } from "../../generated/bpci/v1/bpci_xtmp.js";
 import { RegisterWalletRequest, WalletKind } from "../../generated/bpci/v1/bpci.js";
 import { HealthDefinition } from "../../generated/grpc/health/v1/health_xtmp.js";
@@ -55,24 +56,6 @@ function stream(channel: Channel, version: typeof V1 | typeof V1Alpha): { ask: A
   };
 }
 
-function files(res: ServerReflectionResponse): FileDescriptorProto[] {
-  const r = res.messageResponse;
-  if (r?.$case !== "fileDescriptorResponse") throw new Error(`expected files, got ${JSON.stringify(r)}`);
-  return r.fileDescriptorResponse.fileDescriptorProto.map((b) => fromBinary(FileDescriptorProtoSchema, b));
-}
-
-/** The files ordered so each comes after its imports (what a FileDescriptorSet needs). */
-function importsFirst(byFileName: ReadonlyMap<string, FileDescriptorProto>): FileDescriptorProto[] {
-  const out: FileDescriptorProto[] = [];
-  const visit = (name: string): void => {
-    const f = byFileName.get(name);
-    if (!f || out.includes(f)) return;
-    f.dependency.forEach(visit);
-    out.push(f);
-  };
-  [...byFileName.keys()].forEach(visit);
-  return out;
-}
 
 const symbol = (s: string): DeepPartial<ServerReflectionRequest> => ({ messageRequest: { $case: "fileContainingSymbol", fileContainingSymbol: s } });
 const byName = (f: string): DeepPartial<ServerReflectionRequest> => ({ messageRequest: { $case: "fileByFilename", fileByFilename: f } });
