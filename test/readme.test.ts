@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { main } from "../examples/quickstart.js";
 import { main as fleetMain } from "../examples/fleet.js";
+import { main as grpcMain } from "../examples/grpc-client.js";
 
 describe("README", function () {
   this.timeout(20_000);
@@ -40,6 +41,24 @@ describe("README", function () {
       console.log = log;
     }
     expect(lines).to.deep.equal(["6 calls went to 3 servers", "after a drain: 2 of 3 endpoints ready"]);
+  });
+
+  it("shows examples/grpc-client.ts verbatim", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const example = readFileSync(new URL("../examples/grpc-client.ts", import.meta.url), "utf8");
+    expect(readme).to.include("```ts\n" + example + "```");
+  });
+
+  it("the gRPC-bridge example runs: a stock grpc-js client is answered by the XTMP server", async () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => void lines.push(args.join(" "));
+    try {
+      await grpcMain();
+    } finally {
+      console.log = log;
+    }
+    expect(lines).to.deep.equal(["served by xtmp-1, 4 payload bytes"]);
   });
 
   it("shows examples/cluster.ts verbatim (its behaviour is what test/cluster/ checks against nats-server)", () => {
