@@ -5,7 +5,7 @@ import { absoluteDeadline, earliest } from "../rpc/deadline.js";
 import type { CallOptions } from "../rpc/call-options.js";
 import type { MethodConfig } from "../retry/service-config.js";
 import type { AnyMethodDescriptor, ServiceDescriptor } from "../rpc/descriptor.js";
-import { chain, type ClientInvoke, type ClientRequest } from "../rpc/interceptor.js";
+import { chain, type ClientInvoke, type ClientRequest, type ClientResponse } from "../rpc/interceptor.js";
 import { Metadata } from "../rpc/metadata.js";
 import type { ClientOf } from "../rpc/typed.js";
 import { ClientCall, type ClientCallEnv } from "./call.js";
@@ -61,6 +61,38 @@ function signalOf(options: ClientCallOptions | undefined): AbortSignal {
   return signals.length === 1 ? (signals[0] as AbortSignal) : AbortSignal.any(signals);
 }
 
+/** The response messages, with `onHeader` / `onTrailer` called along the way when the options ask for them. */
+function messagesOf(res: ClientResponse, options: ClientCallOptions | undefined): AsyncIterable<unknown> {
+  return options?.onHeader || options?.onTrailer ? observed(res, options) : res.messages;
+}
+
+/**
+ * Calls `onHeader` before the first message (or at the end when none came) and `onTrailer` when
+ * the call ends, with the trailers or the failure's metadata, before the result reaches the caller.
+ * A callback that throws ends the call with that exception (the call is cancelled).
+ */
+async function* observed(res: ClientResponse, o: ClientCallOptions): AsyncGenerator<unknown> {
+  let headerSeen = false;
+  const header = async (): Promise<void> => {
+    if (headerSeen) return;
+    headerSeen = true;
+    o.onHeader?.(await res.header);
+  };
+  try {
+    for await (const m of res.messages) {
+      await header();
+      yield m;
+    }
+  } catch (err) {
+    await header();
+    const e = XtmpError.from(err);
+    o.onTrailer?.(new Metadata(e.metadata.map(([k, v]): [string, string | Uint8Array] => [k, v])));
+    throw err;
+  }
+  await header();
+  o.onTrailer?.(await res.trailer);
+}
+
 /** Builds a typed client for `service` on `channel` (many clients may share one channel). */
 export function createClient<S extends ServiceDescriptor>(service: S, channel: Channel): ClientOf<S> {
   const client: Record<string, unknown> = {};
@@ -70,18 +102,18 @@ export function createClient<S extends ServiceDescriptor>(service: S, channel: C
     switch (method.kind) {
       case "unary":
         client[local] = (input: unknown, options?: ClientCallOptions) =>
-          unaryResult(invoke(options)(request(method, new SingleMessage(input), options, config)).messages, method.path);
+          unaryResult(messagesOf(invoke(options)(request(method, new SingleMessage(input), options, config)), options), method.path);
         break;
       case "server_streaming":
-        client[local] = (input: unknown, options?: ClientCallOptions) => invoke(options)(request(method, new SingleMessage(input), options, config)).messages;
+        client[local] = (input: unknown, options?: ClientCallOptions) => messagesOf(invoke(options)(request(method, new SingleMessage(input), options, config)), options);
         break;
       case "client_streaming":
         client[local] = (input: AsyncIterable<unknown> | Iterable<unknown>, options?: ClientCallOptions) =>
-          unaryResult(invoke(options)(request(method, fromIterable(input), options, config)).messages, method.path);
+          unaryResult(messagesOf(invoke(options)(request(method, fromIterable(input), options, config)), options), method.path);
         break;
       default:
         client[local] = (input: AsyncIterable<unknown> | Iterable<unknown>, options?: ClientCallOptions) =>
-          invoke(options)(request(method, fromIterable(input), options, config)).messages;
+          messagesOf(invoke(options)(request(method, fromIterable(input), options, config)), options);
     }
   }
   return client as ClientOf<S>;

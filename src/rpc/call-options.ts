@@ -1,5 +1,5 @@
 // Per-call options a client passes, and the stream input shape of client-streaming calls.
-import type { MetadataInit } from "./metadata.js";
+import type { Metadata, MetadataInit } from "./metadata.js";
 
 /** Options of one client call. */
 export interface CallOptions {
@@ -21,6 +21,13 @@ export interface CallOptions {
    * the channel cannot connect (default false: fail fast, as gRPC; the service config may set it).
    */
   waitForReady?: boolean;
+  /** Called with the response headers before the first response message (empty when the server sent none). */
+  onHeader?: (header: Metadata) => void;
+  /**
+   * Called with the trailing metadata when the call ends, successfully or not (then with the
+   * error's metadata), before the result reaches the caller.
+   */
+  onTrailer?: (trailer: Metadata) => void;
   /** For DATAGRAM methods: an object the call keeps updated with delivery counters. */
   datagramStats?: DatagramCallStats;
 }
