@@ -8,6 +8,7 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** Node module (repo-relative, .ts) -> browser module. */
 export const BROWSER_SWAPS: Record<string, string> = {
   "src/transport/tcp.ts": "src/transport/tcp-browser.ts",
+  "src/transport/unix.ts": "src/transport/unix-browser.ts",
   "src/transport/websocket.ts": "src/transport/websocket-browser.ts",
   "src/client/datagrams.ts": "src/client/datagrams-browser.ts",
   "src/rpc/compression.ts": "src/rpc/compression-browser.ts",

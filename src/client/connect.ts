@@ -6,6 +6,7 @@ import { connectSession, type Session } from "../secure/handshake.js";
 import { Feature } from "../wire/preamble.js";
 import { parseAddress } from "../transport/address.js";
 import { connectTcp } from "../transport/tcp.js";
+import { connectUnix, unixPath } from "../transport/unix.js";
 import { connectWebSocket } from "../transport/websocket.js";
 import { ClientDatagrams } from "./datagrams.js";
 import { createMessageSigner } from "../secure/message-signing.js";
@@ -40,8 +41,10 @@ export interface SessionEvents {
   onClose(cs: ChannelSession): void;
 }
 
-/** Opens the byte stream for an address: TCP for xtmp://, a WebSocket for ws:// and wss://. */
+/** Opens the byte stream for an address: TCP for xtmp://, a unix socket for unix:///path, a WebSocket for ws:// and wss://. */
 function dial(address: string, timeoutMs: number) {
+  const socketPath = unixPath(address);
+  if (socketPath !== undefined) return connectUnix(socketPath, timeoutMs);
   const a = parseAddress(address);
   if (a.scheme === "ws" || a.scheme === "wss") return connectWebSocket(address, timeoutMs);
   if (a.scheme !== "xtmp") throw new XtmpError(Code.INVALID_ARGUMENT, `unsupported scheme ${a.scheme}:// (use xtmp://, ws:// or wss://)`);
@@ -88,8 +91,8 @@ export async function openChannelSession(address: string, opts: ChannelOptions, 
       },
     }),
   };
-  const a = parseAddress(onFallback ? (opts.fallback as string) : address);
-  if (secure.datagram && a.scheme === "xtmp" && opts.datagram !== false && !cs.mux.isClosed) {
+  const a = unixPath(address) !== undefined && !onFallback ? undefined : parseAddress(onFallback ? (opts.fallback as string) : address);
+  if (a && secure.datagram && a.scheme === "xtmp" && opts.datagram !== false && !cs.mux.isClosed) {
     const to = opts.datagramAddress ? parseAddress(opts.datagramAddress) : a;
     cs.udp = await ClientDatagrams.open(secure.datagram, { address: to.host, port: to.port }, () => cs.mux, opts.onUnexpectedError ? { onUnexpectedError: opts.onUnexpectedError } : {});
     if (cs.mux.isClosed) cs.udp.close();

@@ -73,3 +73,9 @@ export function createStaticResolver(target: Target): Resolver {
   }
   return new FixedResolver(addresses);
 }
+
+/** `unix:///absolute/path`: one endpoint, the socket path as given. */
+export function createUnixResolver(target: Target): Resolver {
+  if (target.authority !== "" || target.path === "") throw invalid(`invalid target ${JSON.stringify(target.raw)}: expected unix:///absolute/path`);
+  return new FixedResolver([`unix:///${target.path}`]);
+}

@@ -12,6 +12,7 @@ import { acceptSession, type Session } from "../secure/handshake.js";
 import { HandshakeError, type HandshakeFailureReason } from "../secure/handshake-error.js";
 import { encodeServerHello, Feature, HelloStatus, PROTOCOL_VERSION } from "../wire/preamble.js";
 import { listenTcp, TcpDuplex, type TcpListener } from "../transport/tcp.js";
+import { listenUnix, unixPath } from "../transport/unix.js";
 import { attachWebSocket, listenWebSocket, WsDuplex, type WsListener } from "../transport/websocket.js";
 import type { Server as HttpServer } from "node:http";
 import { parseAddress } from "../transport/address.js";
@@ -123,15 +124,17 @@ export class Server {
   }
 
   /**
-   * Listens on `xtmp://host:port` (TCP), `ws://host:port/path` (WebSocket on its own HTTP server) or
+   * Listens on `xtmp://host:port` (TCP), `unix:///path` (a unix socket), `ws://host:port/path` (WebSocket on its own HTTP server) or
    * `grpc://` / `grpcs://host:port` (standard gRPC through the bridge); port 0 picks a free port. Resolves with the bound address.
    */
   async listen(address: string): Promise<{ host: string; port: number }> {
+    const socketPath = unixPath(address);
+    if (socketPath !== undefined) return this.track(await listenUnix(socketPath, (duplex) => this.accept(duplex)));
     const { scheme, host, port, path } = parseAddress(address);
     if (scheme === "grpc" || scheme === "grpcs") return GrpcBridge.listen(this.bridges, this.bridgeHost, this.opts, this.routes.keys(), address);
     const udp: { endpoint?: ServerDatagrams } = {};
     const onConnection = (duplex: TcpDuplex | WsDuplex) => this.accept(duplex, udp.endpoint);
-    if (scheme !== "xtmp" && scheme !== "ws") throw new XtmpError(Code.INVALID_ARGUMENT, `cannot listen on ${scheme}:// (use xtmp://, ws://, grpc:// or grpcs://)`);
+    if (scheme !== "xtmp" && scheme !== "ws") throw new XtmpError(Code.INVALID_ARGUMENT, `cannot listen on ${scheme}:// (use xtmp://, unix://, ws://, grpc:// or grpcs://)`);
     let l;
     if (scheme === "ws") {
       const ws = await listenWebSocket(host, port, path, onConnection, {
@@ -154,6 +157,11 @@ export class Server {
         this.datagramErrors.push(bound.message);
       }
     }
+    return { host: l.host, port: l.port };
+  }
+
+  private track(l: { host: string; port: number; close(): Promise<void> }): { host: string; port: number } {
+    this.listeners.push(l);
     return { host: l.host, port: l.port };
   }
 
@@ -223,7 +231,7 @@ export class Server {
       compression: this.opts.compression !== false,
       peerIdentity: session.info.peerIdentity,
       peerAddress: peerAddressOf(conn.duplex),
-      transport: conn.duplex instanceof WsDuplex ? ("ws" as const) : ("tcp" as const),
+      transport: conn.duplex instanceof WsDuplex ? ("ws" as const) : conn.duplex.remoteAddress === "unix" ? ("unix" as const) : ("tcp" as const),
       onError: (err: unknown, m: AnyMethodDescriptor) => this.reporter.callHook(() => this.opts.onError?.(err, m.path)),
       onDone: () => this.calls--,
     };

@@ -29,9 +29,9 @@ export class TcpDuplex {
     socket.on("close", () => this.finish());
   }
 
-  /** Peer address, e.g. `127.0.0.1:53122`. */
+  /** Peer address, e.g. `127.0.0.1:53122`; `unix` for a unix-socket peer (which has no address). */
   get remoteAddress(): string {
-    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+    return this.socket.remoteAddress === undefined ? "unix" : `${this.socket.remoteAddress}:${this.socket.remotePort}`;
   }
 
   /** Bytes written but still queued in this process (not yet accepted by the kernel). */
