@@ -7,6 +7,7 @@ import { Feature } from "../wire/preamble.js";
 import { parseAddress } from "../transport/address.js";
 import { connectTcp } from "../transport/tcp.js";
 import { connectUnix, unixPath } from "../transport/unix.js";
+import { connectMemory, memoryName } from "../transport/memory.js";
 import { connectWebSocket } from "../transport/websocket.js";
 import { ClientDatagrams } from "./datagrams.js";
 import { createMessageSigner } from "../secure/message-signing.js";
@@ -45,6 +46,8 @@ export interface SessionEvents {
 function dial(address: string, timeoutMs: number) {
   const socketPath = unixPath(address);
   if (socketPath !== undefined) return connectUnix(socketPath, timeoutMs);
+  const memory = memoryName(address);
+  if (memory !== undefined) return connectMemory(memory);
   const a = parseAddress(address);
   if (a.scheme === "ws" || a.scheme === "wss") return connectWebSocket(address, timeoutMs);
   if (a.scheme !== "xtmp") throw new XtmpError(Code.INVALID_ARGUMENT, `unsupported scheme ${a.scheme}:// (use xtmp://, ws:// or wss://)`);
@@ -91,7 +94,8 @@ export async function openChannelSession(address: string, opts: ChannelOptions, 
       },
     }),
   };
-  const a = unixPath(address) !== undefined && !onFallback ? undefined : parseAddress(onFallback ? (opts.fallback as string) : address);
+  const local = unixPath(address) !== undefined || memoryName(address) !== undefined;
+  const a = local && !onFallback ? undefined : parseAddress(onFallback ? (opts.fallback as string) : address);
   if (a && secure.datagram && a.scheme === "xtmp" && opts.datagram !== false && !cs.mux.isClosed) {
     const to = opts.datagramAddress ? parseAddress(opts.datagramAddress) : a;
     cs.udp = await ClientDatagrams.open(secure.datagram, { address: to.host, port: to.port }, () => cs.mux, opts.onUnexpectedError ? { onUnexpectedError: opts.onUnexpectedError } : {});

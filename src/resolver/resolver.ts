@@ -3,7 +3,7 @@ import type { Clock } from "../retry/clock.js";
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import { createDnsResolver } from "./dns.js";
-import { createStaticResolver, createUnixResolver, createWebSocketResolver, createXtmpResolver } from "./static.js";
+import { createMemoryResolver, createStaticResolver, createUnixResolver, createWebSocketResolver, createXtmpResolver } from "./static.js";
 import { parseTarget } from "./target.js";
 
 export { DEFAULT_MIN_REFRESH_INTERVAL_MS } from "./dns.js";
@@ -65,6 +65,7 @@ const BUILT_IN: ReadonlyMap<string, ResolverFactory> = new Map<string, ResolverF
   ["static", createStaticResolver],
   ["ws", createWebSocketResolver],
   ["wss", createWebSocketResolver],
+  ["memory", createMemoryResolver],
   ["unix", createUnixResolver],
   ["xtmp", createXtmpResolver],
 ]);

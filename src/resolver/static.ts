@@ -79,3 +79,9 @@ export function createUnixResolver(target: Target): Resolver {
   if (target.authority !== "" || target.path === "") throw invalid(`invalid target ${JSON.stringify(target.raw)}: expected unix:///absolute/path`);
   return new FixedResolver([`unix:///${target.path}`]);
 }
+
+/** `memory://name`: one endpoint, an in-process listener. */
+export function createMemoryResolver(target: Target): Resolver {
+  if (target.authority === "" || target.path !== "") throw invalid(`invalid target ${JSON.stringify(target.raw)}: expected memory://name`);
+  return new FixedResolver([`memory://${target.authority}`]);
+}

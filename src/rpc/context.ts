@@ -5,8 +5,8 @@ import type { Metadata } from "./metadata.js";
 export interface ServerContext {
   /** Full method path, `/package.Service/Method`. */
   readonly method: string;
-  /** How the call arrived: XTMP over TCP, a unix socket, UDP datagrams (DATAGRAM delivery) or WebSocket, or standard gRPC through the bridge. */
-  readonly transport: "tcp" | "unix" | "udp" | "ws" | "grpc";
+  /** How the call arrived: XTMP over TCP, a unix socket, memory (`memory://`), UDP datagrams (DATAGRAM delivery) or WebSocket, or standard gRPC through the bridge. */
+  readonly transport: "tcp" | "unix" | "memory" | "udp" | "ws" | "grpc";
   /** Request headers sent by the client. */
   readonly requestMetadata: Metadata;
   /** Headers to send before the first response (mutable until the first message). */

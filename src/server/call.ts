@@ -30,7 +30,7 @@ export interface CallEnv {
   /** The client's address (`ip:port`, IPv6 as `[ip]:port`), when known. */
   peerAddress?: string | undefined;
   /** The connection's transport (default `tcp`); calls with datagram delivery report `udp`. */
-  transport?: "tcp" | "unix" | "ws" | undefined;
+  transport?: "tcp" | "unix" | "memory" | "ws" | undefined;
   /** Reports handler errors that are not XtmpErrors (they reach the client as UNKNOWN). */
   onError: (error: unknown, method: AnyMethodDescriptor) => void;
   /** Called once when the call is over (for in-flight accounting). */
@@ -49,7 +49,7 @@ export class ServerCall implements StreamHandler, ServerContext {
   private trailersOut: Metadata | undefined;
   readonly peerIdentity: Uint8Array | undefined;
   readonly peerAddress: string | undefined;
-  readonly transport: "tcp" | "unix" | "udp" | "ws";
+  readonly transport: "tcp" | "unix" | "memory" | "udp" | "ws";
   requestCompressed = false;
   // created on first use of ctx.signal: most handlers never look at it
   private abort: AbortController | undefined;

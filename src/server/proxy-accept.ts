@@ -3,6 +3,7 @@ import { BlockList, isIP } from "node:net";
 import { DEFAULT_MAX_PROXY_ADDRESS_BYTES, parseProxyHeader, ProxyHeaderError, type ProxyRejectReason } from "../transport/proxy-protocol.js";
 import { TcpDuplex } from "../transport/tcp.js";
 import type { WsDuplex } from "../transport/websocket.js";
+import type { MemoryDuplex } from "../transport/memory.js";
 import type { ByteDuplex, ByteReceiver } from "../wire/duplex.js";
 
 /** Server options for connections that arrive through an L4 proxy speaking PROXY protocol v2. */
@@ -30,7 +31,7 @@ export interface ProxyProtocolStats {
 }
 
 /** A connection as the server accepts it. */
-export type AcceptedDuplex = TcpDuplex | WsDuplex | ProxiedDuplex;
+export type AcceptedDuplex = TcpDuplex | WsDuplex | ProxiedDuplex | MemoryDuplex;
 
 /** Which connections must start with a PROXY header, and reading it. */
 export class ProxyProtocol {

@@ -13,6 +13,7 @@ import { HandshakeError, type HandshakeFailureReason } from "../secure/handshake
 import { encodeServerHello, Feature, HelloStatus, PROTOCOL_VERSION } from "../wire/preamble.js";
 import { listenTcp, TcpDuplex, type TcpListener } from "../transport/tcp.js";
 import { listenUnix, unixPath } from "../transport/unix.js";
+import { listenMemory, memoryName, MemoryDuplex } from "../transport/memory.js";
 import { attachWebSocket, listenWebSocket, WsDuplex, type WsListener } from "../transport/websocket.js";
 import type { Server as HttpServer } from "node:http";
 import { parseAddress } from "../transport/address.js";
@@ -124,12 +125,14 @@ export class Server {
   }
 
   /**
-   * Listens on `xtmp://host:port` (TCP), `unix:///path` (a unix socket), `ws://host:port/path` (WebSocket on its own HTTP server) or
+   * Listens on `xtmp://host:port` (TCP), `unix:///path` (a unix socket), `memory://name` (in this process), `ws://host:port/path` (WebSocket on its own HTTP server) or
    * `grpc://` / `grpcs://host:port` (standard gRPC through the bridge); port 0 picks a free port. Resolves with the bound address.
    */
   async listen(address: string): Promise<{ host: string; port: number }> {
     const socketPath = unixPath(address);
     if (socketPath !== undefined) return this.track(await listenUnix(socketPath, (duplex) => this.accept(duplex)));
+    const memory = memoryName(address);
+    if (memory !== undefined) return this.track(await listenMemory(memory, (duplex) => this.accept(duplex)));
     const { scheme, host, port, path } = parseAddress(address);
     if (scheme === "grpc" || scheme === "grpcs") return GrpcBridge.listen(this.bridges, this.bridgeHost, this.opts, this.routes.keys(), address);
     const udp: { endpoint?: ServerDatagrams } = {};
@@ -231,7 +234,7 @@ export class Server {
       compression: this.opts.compression !== false,
       peerIdentity: session.info.peerIdentity,
       peerAddress: peerAddressOf(conn.duplex),
-      transport: conn.duplex instanceof WsDuplex ? ("ws" as const) : conn.duplex.remoteAddress === "unix" ? ("unix" as const) : ("tcp" as const),
+      transport: conn.duplex instanceof WsDuplex ? ("ws" as const) : conn.duplex instanceof MemoryDuplex ? ("memory" as const) : conn.duplex.remoteAddress === "unix" ? ("unix" as const) : ("tcp" as const),
       onError: (err: unknown, m: AnyMethodDescriptor) => this.reporter.callHook(() => this.opts.onError?.(err, m.path)),
       onDone: () => this.calls--,
     };
