@@ -1,6 +1,6 @@
 // Payload codecs of the mux control frames: SETTINGS, WINDOW_UPDATE, RESET, GOAWAY.
 import { Code } from "../status/code.js";
-import { XtmpError } from "../status/error.js";
+import { protocolError } from "../wire/errors.js";
 import { readVarint, varintSize, writeVarint } from "../wire/varint.js";
 
 /** Setting identifiers carried in SETTINGS frames. */
@@ -34,7 +34,7 @@ export const DATA_FRAME_CHARGE = 256;
 export const MAX_WINDOW = 0x7fffffff;
 
 function bad(what: string): never {
-  throw new XtmpError(Code.INTERNAL, `protocol error: malformed ${what} frame`);
+  return protocolError(`malformed ${what} frame`);
 }
 
 function varints(values: number[]): Uint8Array {

@@ -2,10 +2,8 @@
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 
-/** Throws a protocol error (the session closes with PROTOCOL_ERROR). */
-export function protocol(message: string): never {
-  throw new XtmpError(Code.INTERNAL, `protocol error: ${message}`);
-}
+/** Throws a protocol error (the session closes with PROTOCOL_ERROR): the wire layer's one helper. */
+export { protocolError as protocol } from "../wire/errors.js";
 
 // errors that close the session with CLOSE EXCESSIVE_LOAD
 export const abuseErrors = new WeakSet<XtmpError>();

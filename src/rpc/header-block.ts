@@ -1,6 +1,5 @@
 // Header blocks of OPEN, HEADERS and TRAILERS frames: pseudo-headers (":path" …) plus metadata.
-import { Code } from "../status/code.js";
-import { XtmpError } from "../status/error.js";
+import { protocolError } from "../wire/errors.js";
 import { readVarint, varintSize, writeVarint } from "../wire/varint.js";
 import { Metadata, type MetadataValue } from "./metadata.js";
 
@@ -31,7 +30,7 @@ function utf8(text: string): Uint8Array {
 }
 
 function bad(what: string): never {
-  throw new XtmpError(Code.INTERNAL, `protocol error: malformed header block (${what})`);
+  return protocolError(`malformed header block (${what})`);
 }
 
 /** Encodes pseudo-headers then metadata: count varint, then (key length, key, value length, value). */

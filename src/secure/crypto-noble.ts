@@ -6,18 +6,11 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { randomBytes } from "@noble/hashes/utils.js";
+import { concatBytes } from "../wire/bytes.js";
 import { assertNonZero, LowOrderPointError, type Aead, type CipherName, type CryptoBackend } from "./crypto.js";
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
+// one part needs no copy: AEAD inputs are only read
+const concat = (parts: Uint8Array[]): Uint8Array => (parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(parts));
 
 class NobleAead implements Aead {
   private readonly make: typeof gcm | typeof chacha20poly1305;
