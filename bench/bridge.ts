@@ -1,11 +1,12 @@
 // Bridge benchmark (`npm run bench:bridge`): unary calls/s from a grpc-js client through the XTMP gRPC bridge vs a direct grpc-js server, same run.
-import { fork, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { ask, first, forkRole, killAll, serveJobs } from "./procs.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import hdr from "hdr-histogram-js";
-import { BenchServiceDefinition, type BenchServiceImplementation } from "./gen/bench/v1/bench_xtmp.js";
-import { connectPeer, startServers, type Addresses } from "./peers.js";
+import { BenchServiceDefinition } from "./gen/bench/v1/bench_xtmp.js";
+import { connectPeer, impl, startServers, type Addresses } from "./peers.js";
 import { renderBridge, type BridgeResult, type BridgeRow } from "./report.js";
 import { median } from "./stats.js";
 import { createServer, generateIdentity } from "../src/index.js";
@@ -44,18 +45,6 @@ export interface BridgeOptions {
 }
 
 // ---- server roles: answer `cpu` (process CPU time, µs) over IPC ----
-
-/** The same handlers as the bench peers: unary answers `responseSize` zero bytes. */
-const impl: BenchServiceImplementation = {
-  unary: (req) => ({ payload: new Uint8Array(req.responseSize) }),
-  async *serverStream(req, ctx) {
-    const msg = { payload: new Uint8Array(req.size) };
-    for (let i = 0; i < req.count && !ctx.signal.aborted; i++) yield msg;
-  },
-  async *pingPong(reqs) {
-    for await (const r of reqs) yield { payload: r.payload };
-  },
-};
 
 async function serverRole(kind: string): Promise<void> {
   let target: string;
@@ -112,61 +101,16 @@ async function measure(job: BridgeJob): Promise<BridgeMeasurement> {
   }
 }
 
-function clientRole(): void {
-  process.on("message", (msg: { id: number; job: BridgeJob }) => {
-    measure(msg.job).then(
-      (result) => process.send?.({ id: msg.id, result }),
-      (err: unknown) => process.send?.({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
-    );
-  });
-  process.on("disconnect", () => process.exit(0));
-  process.send?.({ ready: true });
-}
 
 // ---- orchestrator ----
 
 const SELF = fileURLToPath(import.meta.url);
+const spawnRole = (args: string[]): ChildProcess => forkRole(SELF, args);
 
-function spawnRole(args: string[]): ChildProcess {
-  return fork(SELF, args, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-}
 
-/** The first IPC message `pick` accepts; rejects if the process exits first or after `ms`. */
-function first<T>(p: ChildProcess, pick: (m: Record<string, unknown>) => T | undefined, what: string, ms = 60_000): Promise<T> {
-  return new Promise((res, rej) => {
-    const done = () => {
-      p.off("message", on);
-      p.off("exit", onExit);
-      clearTimeout(timer);
-    };
-    const on = (m: Record<string, unknown>) => {
-      const v = pick(m);
-      if (v !== undefined) {
-        done();
-        res(v);
-      }
-    };
-    const onExit = (code: number | null) => {
-      done();
-      rej(new Error(`${what}: process ${p.pid} exited (${code}) before answering`));
-    };
-    const timer = setTimeout(() => {
-      done();
-      rej(new Error(`${what}: no answer from process ${p.pid} within ${ms} ms`));
-    }, ms);
-    p.on("message", on);
-    p.on("exit", onExit);
-  });
-}
 
-let nextId = 1;
-function ask(client: ChildProcess, job: BridgeJob): Promise<BridgeMeasurement> {
-  const id = nextId++;
-  client.send({ id, job });
-  return first(client, (m) => (m.id === id ? m : undefined), `bridge ${job.variant}`, job.ms + 60_000).then((m) => {
-    if (m.error) throw new Error(`bridge ${job.variant}: ${String(m.error)}`);
-    return m.result as BridgeMeasurement;
-  });
+function askJob(client: ChildProcess, job: BridgeJob): Promise<BridgeMeasurement> {
+  return ask<BridgeMeasurement>(client, job, `bridge ${job.variant}`, job.ms + 60_000);
 }
 
 const cpuOf = (server: ChildProcess) => {
@@ -174,23 +118,6 @@ const cpuOf = (server: ChildProcess) => {
   return first(server, (m) => (typeof m.cpu === "number" ? m.cpu : undefined), "bridge server cpu");
 };
 
-/** Kills each child by its PID (SIGKILL if it has not exited 2 s after SIGTERM) and waits for the exits. */
-async function killAll(children: ChildProcess[]): Promise<void> {
-  const live = children.filter((c) => c.pid !== undefined && c.exitCode === null && c.signalCode === null);
-  await Promise.all(
-    live.map(
-      (c) =>
-        new Promise<void>((res) => {
-          const hard = setTimeout(() => c.pid !== undefined && c.exitCode === null && process.kill(c.pid, "SIGKILL"), 2_000);
-          c.once("exit", () => {
-            clearTimeout(hard);
-            res();
-          });
-          if (c.pid !== undefined) process.kill(c.pid, "SIGTERM");
-        }),
-    ),
-  );
-}
 
 /**
  * Starts a direct grpc-js server process, an XTMP server process listening on grpc://, and one
@@ -213,14 +140,14 @@ export async function runBridge(o: BridgeOptions): Promise<BridgeResult> {
     await first(client, (m) => (m.ready ? true : undefined), "bridge client start");
     const job = (variant: VariantKey, ms: number): BridgeJob => ({ variant, target: targets[variant], ms, concurrency: o.concurrency });
     progress("warm-up");
-    for (const v of VARIANTS) await ask(client, job(v.key, Math.min(o.ms, 300)));
+    for (const v of VARIANTS) await askJob(client, job(v.key, Math.min(o.ms, 300)));
     const raw: Partial<Record<VariantKey, Array<BridgeMeasurement & { serverCpuUsPerCall: number }>>> = {};
     for (let round = 0; round < o.rounds; round++) {
       for (let i = 0; i < VARIANTS.length; i++) {
         const v = VARIANTS[(i + round) % VARIANTS.length] as (typeof VARIANTS)[number];
         progress(`round ${round + 1}/${o.rounds}: ${v.title}`);
         const before = await cpuOf(servers[v.key]);
-        const m = await ask(client, job(v.key, o.ms));
+        const m = await askJob(client, job(v.key, o.ms));
         const after = await cpuOf(servers[v.key]);
         (raw[v.key] ??= [])[round] = { ...m, serverCpuUsPerCall: (after - before) / m.calls };
       }
@@ -253,7 +180,7 @@ const isMain = process.argv[1] !== undefined && pathToFileURL(resolve(process.ar
 if (isMain) {
   const role = process.argv[2];
   if (role === "server") await serverRole(process.argv[3] ?? "");
-  else if (role === "client") clientRole();
+  else if (role === "client") serveJobs(measure);
   else {
     const arg = (name: string, dflt: number) => {
       const i = process.argv.indexOf(name);

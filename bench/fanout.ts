@@ -1,5 +1,8 @@
 // LiveUpdates fan-out benchmark (`npm run bench:fanout`): 1 publisher, 100 subscribers, embedded ledger vs NATS JetStream, same run.
-import { fork, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { ask, first, forkRole, killAll, serveJobs } from "./procs.js";
+// the same lifted admission limits as the main bench server (every benchmark connection comes from 127.0.0.1)
+import { CAPACITY } from "./peers.js";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -22,15 +25,6 @@ type VariantKey = (typeof VARIANTS)[number]["key"];
 
 /** Events either ledger retains (the NATS ledger's default), so a lagging subscriber is never cut OUT_OF_RANGE. */
 const HISTORY = 1_000_000;
-
-/** Same lifted admission limits as the other bench servers (every benchmark connection comes from 127.0.0.1). */
-const CAPACITY = {
-  maxConnections: 50_000,
-  maxHandshakesInFlightPerSource: 64,
-  handshakesPerSecondPerSource: 1e9,
-  handshakeBurstPerSource: 1e9,
-  handshakeCookies: "never",
-} as const;
 
 /** One measurement asked of the client process. */
 interface FanoutJob {
@@ -234,80 +228,18 @@ async function measure(job: FanoutJob): Promise<FanoutMeasurement> {
   }
 }
 
-function clientRole(): void {
-  process.on("message", (msg: { id: number; job: FanoutJob }) => {
-    measure(msg.job).then(
-      (result) => process.send?.({ id: msg.id, result }),
-      (err: unknown) => process.send?.({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
-    );
-  });
-  process.on("disconnect", () => process.exit(0));
-  process.send?.({ ready: true });
-}
 
 // ---- orchestrator ----
 
 const SELF = fileURLToPath(import.meta.url);
+const spawnRole = (args: string[]): ChildProcess => forkRole(SELF, args);
 
-function spawnRole(args: string[]): ChildProcess {
-  return fork(SELF, args, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+
+
+function askJob(client: ChildProcess, job: FanoutJob): Promise<FanoutMeasurement> {
+  return ask<FanoutMeasurement>(client, job, `fanout ${job.variant}`, job.ms + 180_000);
 }
 
-/** The first IPC message `pick` accepts; rejects if the process exits first or after `ms`. */
-function first<T>(p: ChildProcess, pick: (m: Record<string, unknown>) => T | undefined, what: string, ms = 60_000): Promise<T> {
-  return new Promise((res, rej) => {
-    const done = () => {
-      p.off("message", on);
-      p.off("exit", onExit);
-      clearTimeout(timer);
-    };
-    const on = (m: Record<string, unknown>) => {
-      const v = pick(m);
-      if (v !== undefined) {
-        done();
-        res(v);
-      }
-    };
-    const onExit = (code: number | null) => {
-      done();
-      rej(new Error(`${what}: process ${p.pid} exited (${code}) before answering`));
-    };
-    const timer = setTimeout(() => {
-      done();
-      rej(new Error(`${what}: no answer from process ${p.pid} within ${ms} ms`));
-    }, ms);
-    p.on("message", on);
-    p.on("exit", onExit);
-  });
-}
-
-let nextId = 1;
-function ask(client: ChildProcess, job: FanoutJob): Promise<FanoutMeasurement> {
-  const id = nextId++;
-  client.send({ id, job });
-  return first(client, (m) => (m.id === id ? m : undefined), `fanout ${job.variant}`, job.ms + 180_000).then((m) => {
-    if (m.error) throw new Error(`fanout ${job.variant}: ${String(m.error)}`);
-    return m.result as FanoutMeasurement;
-  });
-}
-
-/** Kills each child by its PID (SIGKILL if it has not exited 2 s after SIGTERM) and waits for the exits. */
-async function killAll(children: ChildProcess[]): Promise<void> {
-  const live = children.filter((c) => c.pid !== undefined && c.exitCode === null && c.signalCode === null);
-  await Promise.all(
-    live.map(
-      (c) =>
-        new Promise<void>((res) => {
-          const hard = setTimeout(() => c.pid !== undefined && c.exitCode === null && process.kill(c.pid, "SIGKILL"), 2_000);
-          c.once("exit", () => {
-            clearTimeout(hard);
-            res();
-          });
-          if (c.pid !== undefined) process.kill(c.pid, "SIGTERM");
-        }),
-    ),
-  );
-}
 
 /**
  * Starts nats-server (JetStream, temp store), one embedded-ledger server process, three NATS-ledger
@@ -337,13 +269,13 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
     let measurement = 0;
     const job = (variant: VariantKey, ms: number): FanoutJob => ({ variant, ports: ports[variant], serverKeyHex, ms, subscribers, inFlight, tag: `${runTag}-${++measurement}` });
     progress("warm-up");
-    for (const v of VARIANTS) await ask(client, job(v.key, Math.min(o.ms, 300)));
+    for (const v of VARIANTS) await askJob(client, job(v.key, Math.min(o.ms, 300)));
     const raw: Record<string, FanoutMeasurement[]> = {};
     for (let round = 0; round < o.rounds; round++) {
       for (let i = 0; i < VARIANTS.length; i++) {
         const v = VARIANTS[(i + round) % VARIANTS.length] as (typeof VARIANTS)[number];
         progress(`round ${round + 1}/${o.rounds}: ${v.key}`);
-        (raw[v.key] ??= [])[round] = await ask(client, job(v.key, o.ms));
+        (raw[v.key] ??= [])[round] = await askJob(client, job(v.key, o.ms));
       }
     }
     progress("done");
@@ -377,7 +309,7 @@ const isMain = process.argv[1] !== undefined && pathToFileURL(resolve(process.ar
 if (isMain) {
   const role = process.argv[2];
   if (role === "server") await serverRole(process.argv[3] ?? "", process.argv[4] ?? "-");
-  else if (role === "client") clientRole();
+  else if (role === "client") serveJobs(measure);
   else {
     const arg = (name: string, dflt: number) => {
       const i = process.argv.indexOf(name);

@@ -1,5 +1,8 @@
 // Fleet benchmark (`npm run bench:fleet`): unary calls/s against one server vs balanced over three server processes, same run.
-import { fork, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { ask, first, forkRole, killAll, serveJobs } from "./procs.js";
+// the same lifted admission limits as the main bench server (every benchmark connection comes from 127.0.0.1)
+import { CAPACITY } from "./peers.js";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -17,15 +20,6 @@ const VARIANTS = [
   { key: "least_request", title: "least_request over 3 servers", servers: 3, policy: "least_request" },
 ] as const satisfies ReadonlyArray<{ key: string; title: string; servers: number; policy: LoadBalancingPolicy | undefined }>;
 type VariantKey = (typeof VARIANTS)[number]["key"];
-
-/** Same lifted admission limits as the main bench server (every benchmark connection comes from 127.0.0.1). */
-const CAPACITY = {
-  maxConnections: 50_000,
-  maxHandshakesInFlightPerSource: 64,
-  handshakesPerSecondPerSource: 1e9,
-  handshakeBurstPerSource: 1e9,
-  handshakeCookies: "never",
-} as const;
 
 /** One measurement asked of the client process. */
 interface FleetJob {
@@ -129,61 +123,16 @@ async function measure(job: FleetJob): Promise<FleetMeasurement> {
   }
 }
 
-function clientRole(): void {
-  process.on("message", (msg: { id: number; job: FleetJob }) => {
-    measure(msg.job).then(
-      (result) => process.send?.({ id: msg.id, result }),
-      (err: unknown) => process.send?.({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
-    );
-  });
-  process.on("disconnect", () => process.exit(0));
-  process.send?.({ ready: true });
-}
 
 // ---- orchestrator ----
 
 const SELF = fileURLToPath(import.meta.url);
+const spawnRole = (args: string[]): ChildProcess => forkRole(SELF, args);
 
-function spawnRole(args: string[]): ChildProcess {
-  return fork(SELF, args, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-}
 
-/** The first IPC message `pick` accepts; rejects if the process exits first or after `ms`. */
-function first<T>(p: ChildProcess, pick: (m: Record<string, unknown>) => T | undefined, what: string, ms = 60_000): Promise<T> {
-  return new Promise((res, rej) => {
-    const done = () => {
-      p.off("message", on);
-      p.off("exit", onExit);
-      clearTimeout(timer);
-    };
-    const on = (m: Record<string, unknown>) => {
-      const v = pick(m);
-      if (v !== undefined) {
-        done();
-        res(v);
-      }
-    };
-    const onExit = (code: number | null) => {
-      done();
-      rej(new Error(`${what}: process ${p.pid} exited (${code}) before answering`));
-    };
-    const timer = setTimeout(() => {
-      done();
-      rej(new Error(`${what}: no answer from process ${p.pid} within ${ms} ms`));
-    }, ms);
-    p.on("message", on);
-    p.on("exit", onExit);
-  });
-}
 
-let nextId = 1;
-function ask(client: ChildProcess, job: FleetJob): Promise<FleetMeasurement> {
-  const id = nextId++;
-  client.send({ id, job });
-  return first(client, (m) => (m.id === id ? m : undefined), `fleet ${job.variant}`, job.ms + 60_000).then((m) => {
-    if (m.error) throw new Error(`fleet ${job.variant}: ${String(m.error)}`);
-    return m.result as FleetMeasurement;
-  });
+function askJob(client: ChildProcess, job: FleetJob): Promise<FleetMeasurement> {
+  return ask<FleetMeasurement>(client, job, `fleet ${job.variant}`, job.ms + 60_000);
 }
 
 const callsOf = (server: ChildProcess) => {
@@ -191,23 +140,6 @@ const callsOf = (server: ChildProcess) => {
   return first(server, (m) => (typeof m.calls === "number" ? m.calls : undefined), "fleet server calls");
 };
 
-/** Kills each child by its PID (SIGKILL if it has not exited 2 s after SIGTERM) and waits for the exits. */
-async function killAll(children: ChildProcess[]): Promise<void> {
-  const live = children.filter((c) => c.pid !== undefined && c.exitCode === null && c.signalCode === null);
-  await Promise.all(
-    live.map(
-      (c) =>
-        new Promise<void>((res) => {
-          const hard = setTimeout(() => c.pid !== undefined && c.exitCode === null && process.kill(c.pid, "SIGKILL"), 2_000);
-          c.once("exit", () => {
-            clearTimeout(hard);
-            res();
-          });
-          if (c.pid !== undefined) process.kill(c.pid, "SIGTERM");
-        }),
-    ),
-  );
-}
 
 /**
  * Starts 3 bench server processes sharing one identity and one client process; per round (variant
@@ -228,7 +160,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     await first(client, (m) => (m.ready ? true : undefined), "fleet client start");
     const job = (variant: VariantKey, ms: number): FleetJob => ({ variant, ports, serverKeyHex, ms, concurrency: o.concurrency });
     progress("warm-up");
-    for (const v of VARIANTS) await ask(client, job(v.key, Math.min(o.ms, 300)));
+    for (const v of VARIANTS) await askJob(client, job(v.key, Math.min(o.ms, 300)));
     const raw: Record<string, FleetMeasurement[]> = {};
     const shares: Record<string, number[][]> = {};
     for (let round = 0; round < o.rounds; round++) {
@@ -236,7 +168,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
         const v = VARIANTS[(i + round) % VARIANTS.length] as (typeof VARIANTS)[number];
         progress(`round ${round + 1}/${o.rounds}: ${v.title}`);
         const before = await Promise.all(servers.map(callsOf));
-        const m = await ask(client, job(v.key, o.ms));
+        const m = await askJob(client, job(v.key, o.ms));
         const after = await Promise.all(servers.map(callsOf));
         const delta = after.map((a, k) => a - (before[k] ?? 0));
         const total = delta.reduce((s, x) => s + x, 0);
@@ -274,7 +206,7 @@ const isMain = process.argv[1] !== undefined && pathToFileURL(resolve(process.ar
 if (isMain) {
   const role = process.argv[2];
   if (role === "server") await serverRole(process.argv[3] ?? "");
-  else if (role === "client") clientRole();
+  else if (role === "client") serveJobs(measure);
   else {
     const arg = (name: string, dflt: number) => {
       const i = process.argv.indexOf(name);

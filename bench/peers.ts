@@ -20,7 +20,7 @@ import { createChannel, createClient, createServer, generateIdentity, parsePubli
  * connection cap and handshake cookies (which a hostile client would meet) are lifted; grpc-js and
  * Connect have no such limits either.
  */
-const CAPACITY = {
+export const CAPACITY = {
   maxConnections: 50_000,
   maxHandshakesInFlightPerSource: 64,
   handshakesPerSecondPerSource: 1e9,
@@ -56,7 +56,8 @@ export const PEERS = ["xtmp-aesgcm", "xtmp-chachapoly", "xtmp-insecure", "grpc-j
 /** A peer name. */
 export type PeerName = (typeof PEERS)[number];
 
-const impl: BenchServiceImplementation = {
+/** The bench service's handlers (XTMP side): unary answers `responseSize` zero bytes. */
+export const impl: BenchServiceImplementation = {
   unary: (req) => ({ payload: new Uint8Array(req.responseSize) }),
   async *serverStream(req, ctx) {
     const msg = { payload: new Uint8Array(req.size) };
