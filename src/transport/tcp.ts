@@ -93,11 +93,16 @@ export class TcpDuplex {
 
 /** Connects to host:port; fails with UNAVAILABLE (refused, unreachable, or after `timeoutMs`). */
 export function connectTcp(host: string, port: number, timeoutMs = 10_000): Promise<TcpDuplex> {
+  return connectSocket({ host, port }, `${host}:${port}`, timeoutMs);
+}
+
+/** Opens a stream socket (TCP or unix) as a TcpDuplex; `what` names it in errors (UNAVAILABLE). */
+export function connectSocket(options: net.NetConnectOpts, what: string, timeoutMs: number): Promise<TcpDuplex> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    const socket = net.connect(options);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new XtmpError(Code.UNAVAILABLE, `connect to ${host}:${port} timed out after ${timeoutMs} ms`));
+      reject(new XtmpError(Code.UNAVAILABLE, `connect to ${what} timed out after ${timeoutMs} ms`));
     }, Math.min(timeoutMs, 0x7fffffff));
     socket.once("connect", () => {
       clearTimeout(timer);
@@ -106,7 +111,7 @@ export function connectTcp(host: string, port: number, timeoutMs = 10_000): Prom
     });
     socket.once("error", (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new XtmpError(Code.UNAVAILABLE, `connect to ${host}:${port} failed: ${err.code ?? err.message}`, { cause: err }));
+      reject(new XtmpError(Code.UNAVAILABLE, `connect to ${what} failed: ${err.code ?? err.message}`, { cause: err }));
     });
   });
 }

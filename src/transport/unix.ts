@@ -2,7 +2,7 @@
 import * as net from "node:net";
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
-import { TcpDuplex, type TcpListener } from "./tcp.js";
+import { connectSocket, TcpDuplex, type TcpListener } from "./tcp.js";
 
 /** The socket path of a `unix:///absolute/path` address, or undefined for other addresses. */
 export function unixPath(address: string): string | undefined {
@@ -14,22 +14,7 @@ export function unixPath(address: string): string | undefined {
 
 /** Connects to a unix socket; fails with UNAVAILABLE (missing, refused, or after `timeoutMs`). */
 export function connectUnix(path: string, timeoutMs = 10_000): Promise<TcpDuplex> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ path });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new XtmpError(Code.UNAVAILABLE, `connect to unix://${path} timed out after ${timeoutMs} ms`));
-    }, Math.min(timeoutMs, 0x7fffffff));
-    socket.once("connect", () => {
-      clearTimeout(timer);
-      socket.removeAllListeners("error");
-      resolve(new TcpDuplex(socket));
-    });
-    socket.once("error", (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(new XtmpError(Code.UNAVAILABLE, `connect to unix://${path} failed: ${err.code ?? err.message}`, { cause: err }));
-    });
-  });
+  return connectSocket({ path }, `unix://${path}`, timeoutMs);
 }
 
 /** Listens on a unix socket path (which must not exist) and hands every accepted socket to `onConnection`. */
