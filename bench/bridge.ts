@@ -73,7 +73,7 @@ const small = new Uint8Array(100);
 
 async function measure(job: BridgeJob): Promise<BridgeMeasurement> {
   // the peers' grpc-js client (plaintext h2c); only `grpc` of the addresses is used
-  const addresses: Addresses = { xtmp: "", xtmpKey: "", xtmpInsecure: "", grpc: job.target, grpcTls: "", grpcCert: "", connect: "" };
+  const addresses: Addresses = { xtmp: "", xtmpKey: "", xtmpInsecure: "", xtmpPrometheus: "", xtmpOtel: "", grpc: job.target, grpcTls: "", grpcCert: "", connect: "" };
   const client = await connectPeer("grpc-js", addresses);
   try {
     await Promise.all(Array.from({ length: job.concurrency }, () => client.unary(small, 100)));

@@ -14,6 +14,9 @@ import {
 import { BenchServiceDefinition, type BenchServiceImplementation } from "./gen/bench/v1/bench_xtmp.js";
 import { BenchService as BenchServiceEs } from "./gen/es/bench/v1/bench_pb.js";
 import { createChannel, createClient, createServer, generateIdentity, parsePublicKey, type Channel, type CipherName } from "../src/index.js";
+import { createPrometheusMeterProvider } from "../src/prometheus/index.js";
+import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
+import type { MeterProvider as ApiMeterProvider } from "@opentelemetry/api";
 
 /**
  * The benchmark measures capacity from one client host, so the per-source admission limits, the
@@ -45,6 +48,10 @@ export interface Addresses {
   xtmp: string;
   xtmpKey: string;
   xtmpInsecure: string;
+  /** XTMP AES-GCM with metrics recorded into prom-client (`xtmp-rpc/prometheus`), on both ends. */
+  xtmpPrometheus: string;
+  /** XTMP AES-GCM with metrics recorded by the OpenTelemetry SDK, on both ends. */
+  xtmpOtel: string;
   grpc: string;
   grpcTls: string;
   grpcCert: string;
@@ -53,8 +60,25 @@ export interface Addresses {
 
 /** The peers in the order they are reported. */
 export const PEERS = ["xtmp-aesgcm", "xtmp-chachapoly", "xtmp-insecure", "grpc-js", "grpc-js-tls", "connect-h2c"] as const;
+/** XTMP AES-GCM with metrics off (the plain peer) and on, through each kind of meter provider. */
+export const METRICS_PEERS = ["xtmp-aesgcm", "xtmp-metrics-prometheus", "xtmp-metrics-otel"] as const;
 /** A peer name. */
-export type PeerName = (typeof PEERS)[number];
+export type PeerName = (typeof PEERS)[number] | (typeof METRICS_PEERS)[number];
+
+/** A metric reader nobody collects from: the SDK still aggregates every measurement, which is the cost measured. */
+class IdleReader extends MetricReader {
+  protected override onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected override onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** A meter provider of the kind a metrics peer uses. */
+function meterProviderFor(kind: "prometheus" | "otel"): ApiMeterProvider {
+  return kind === "prometheus" ? createPrometheusMeterProvider() : new MeterProvider({ readers: [new IdleReader()] });
+}
 
 /** The bench service's handlers (XTMP side): unary answers `responseSize` zero bytes. */
 export const impl: BenchServiceImplementation = {
@@ -107,6 +131,13 @@ export async function startServers(): Promise<Addresses> {
   insecure.add(BenchServiceDefinition, impl);
   const xa = await xtmp.listen("127.0.0.1:0");
   const xi = await insecure.listen("127.0.0.1:0");
+  const metered = async (kind: "prometheus" | "otel") => {
+    const s = createServer({ identity, maxConcurrentStreams: 10_000, keepaliveMs: 0, ...CAPACITY, meterProvider: meterProviderFor(kind) });
+    s.add(BenchServiceDefinition, impl);
+    return `127.0.0.1:${(await s.listen("127.0.0.1:0")).port}`;
+  };
+  const xtmpPrometheus = await metered("prometheus");
+  const xtmpOtel = await metered("otel");
 
   const grpcImpl: grpc.UntypedServiceImplementation = {
     unary: (call: grpc.ServerUnaryCall<UnaryRequest, UnaryResponse>, cb: grpc.sendUnaryData<UnaryResponse>) => cb(null, { payload: new Uint8Array(call.request.responseSize) }),
@@ -163,6 +194,8 @@ export async function startServers(): Promise<Addresses> {
     xtmp: `127.0.0.1:${xa.port}`,
     xtmpKey: Buffer.from(identity.publicKey).toString("hex"),
     xtmpInsecure: `127.0.0.1:${xi.port}`,
+    xtmpPrometheus,
+    xtmpOtel,
     grpc: `127.0.0.1:${gp}`,
     grpcTls: `127.0.0.1:${gtp}`,
     grpcCert: pems.cert,
@@ -219,6 +252,19 @@ export async function connectPeer(peer: PeerName, a: Addresses): Promise<PeerCli
     case "xtmp-chachapoly": {
       const cipher: CipherName = peer === "xtmp-aesgcm" ? "AESGCM" : "ChaChaPoly";
       const ch = createChannel(`xtmp://${a.xtmp}`, { serverKey: parsePublicKey(a.xtmpKey), cipher, keepaliveMs: 0, compression: false, maxRecvMessage: 8 << 20 });
+      await ch.connect();
+      return xtmpClient(ch);
+    }
+    case "xtmp-metrics-prometheus":
+    case "xtmp-metrics-otel": {
+      const kind = peer === "xtmp-metrics-otel" ? "otel" : "prometheus";
+      const ch = createChannel(`xtmp://${kind === "otel" ? a.xtmpOtel : a.xtmpPrometheus}`, {
+        serverKey: parsePublicKey(a.xtmpKey),
+        keepaliveMs: 0,
+        compression: false,
+        maxRecvMessage: 8 << 20,
+        meterProvider: meterProviderFor(kind),
+      });
       await ch.connect();
       return xtmpClient(ch);
     }

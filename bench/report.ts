@@ -27,6 +27,8 @@ export interface Report {
   scenarios: ScenarioResult[];
   compression: { payloadBytes: number; wireBytesZstd: number; wireBytesNone: number; callsPerSecondZstd: number; callsPerSecondNone: number };
   scale: Array<{ sessions: number; bytesPerSession: number; handshakesPerSecond: number }>;
+  /** Unary c=128 with metrics off (`xtmp-aesgcm`) and on through each meter provider; absent in reports from before it existed. */
+  metrics?: Array<{ peer: string; callsPerSecond: number; ratioVsOff: number; p50Ms: number }>;
   /** One server vs balanced over three (bench/fleet.ts); absent in reports from before it existed. */
   fleet?: FleetResult;
   /** LiveUpdates fan-out, embedded ledger vs NATS JetStream (bench/fanout.ts); absent in older reports. */
@@ -174,10 +176,28 @@ export function renderMarkdown(r: Report): string {
     ...targets(r).map((t) => `| ${t.target} | ${t.measured} | ${t.met ? "yes" : "**no**"} |`),
     "",
   );
+  if (r.metrics) lines.push(renderMetrics(r.metrics));
   if (r.fleet) lines.push(renderFleet(r.fleet));
   if (r.fanout) lines.push(renderFanout(r.fanout));
   if (r.bridge) lines.push(renderBridge(r.bridge));
   return lines.join("\n");
+}
+
+/** The metrics section: unary c=128 with metrics off and on (both ends record), and the cost. */
+export function renderMetrics(rows: NonNullable<Report["metrics"]>): string {
+  const name: Record<string, string> = {
+    "xtmp-aesgcm": "metrics off (no meter provider)",
+    "xtmp-metrics-prometheus": "metrics on: prom-client (`xtmp-rpc/prometheus`)",
+    "xtmp-metrics-otel": "metrics on: OpenTelemetry SDK MeterProvider",
+  };
+  return [
+    "Metrics cost: unary 100 B at concurrency 128, XTMP AES-GCM, client and server both recording (durations and runtime instruments); same rounds, rotated order; ratio = median per-round ratio vs metrics off (target ≥ 0.95).",
+    "",
+    "| set-up | calls/s | ratio vs off | p50 ms |",
+    "| --- | ---: | ---: | ---: |",
+    ...rows.map((row) => `| ${name[row.peer] ?? row.peer} | ${fmt(row.callsPerSecond)} | ${fmt(row.ratioVsOff, 3)}x | ${fmt(row.p50Ms, 2)} |`),
+    "",
+  ].join("\n");
 }
 
 /** The fleet section: calls/s and the ratio vs one server for each balancing set-up. */

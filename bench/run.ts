@@ -6,7 +6,7 @@ import type { Job, Result } from "./client.js";
 import { runBridge } from "./bridge.js";
 import { runFanout } from "./fanout.js";
 import { runFleet } from "./fleet.js";
-import { PEERS, type Addresses, type PeerName } from "./peers.js";
+import { METRICS_PEERS, PEERS, type Addresses, type PeerName } from "./peers.js";
 import { renderMarkdown, renderRatioChart, renderLatencyChart, type Report, type ScenarioResult } from "./report.js";
 import { median } from "./stats.js";
 
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const addresses = await first(server, (m) => m.addresses as Addresses | undefined);
   const client = spawnProc("bench/client.ts");
   await first(client, (m) => (m.ready ? true : undefined));
-  const total = ROUNDS * SCENARIOS.reduce((n, s) => n + s.peers.length, 0) + ROUNDS * 2;
+  const total = ROUNDS * SCENARIOS.reduce((n, s) => n + s.peers.length, 0) + ROUNDS * (2 + METRICS_PEERS.length);
   let done = 0;
   const progress = (what: string) => process.stderr.write(`\r[${String(++done).padStart(3)}/${total}] ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s  ${what.padEnd(50)}`);
   const raw: Record<string, Record<string, Result[]>> = {};
@@ -84,6 +84,12 @@ async function main(): Promise<void> {
         const r = await ask(client, { ...sc.job, peer, addresses });
         ((raw[sc.key] ??= {})[peer] ??= [])[round] = r;
       }
+    }
+    // metrics off vs on (unary c=128), interleaved and rotated like the scenarios
+    for (let i = 0; i < METRICS_PEERS.length; i++) {
+      const peer = METRICS_PEERS[(i + round) % METRICS_PEERS.length] as PeerName;
+      progress(`round ${round + 1}: metrics ${peer}`);
+      ((raw.metrics ??= {})[peer] ??= [])[round] = await ask(client, { scenario: "unary", ms: MS, concurrency: 128, peer, addresses });
     }
     for (const on of [true, false]) {
       progress(`round ${round + 1}: compression ${on ? "on" : "off"}`);
@@ -147,6 +153,11 @@ async function main(): Promise<void> {
       callsPerSecondNone: median(none.map((r) => r.rate ?? NaN)),
     },
     scale,
+    metrics: METRICS_PEERS.map((peer) => {
+      const rs = raw.metrics?.[peer] ?? [];
+      const off = raw.metrics?.["xtmp-aesgcm"] ?? [];
+      return { peer, callsPerSecond: median(rs.map((r) => r.rate ?? NaN)), ratioVsOff: median(rs.map((r, i) => (r.rate ?? NaN) / (off[i]?.rate ?? NaN))), p50Ms: median(rs.map((r) => r.p50 ?? NaN)) };
+    }),
     fleet,
     fanout,
     bridge,

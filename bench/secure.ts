@@ -6,7 +6,7 @@ import type { CryptoBackend } from "../src/secure/crypto.js";
 import { generateIdentity } from "../src/secure/identity.js";
 import { CipherState } from "../src/secure/noise/cipher-state.js";
 import { AeadProtector } from "../src/secure/protector.js";
-import { duplexPair } from "../src/wire/duplex.js";
+import { duplexPair } from "../src/transport/memory.js";
 import { median } from "./stats.js";
 
 const quick = process.argv.includes("--quick");

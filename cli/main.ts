@@ -7,6 +7,7 @@ import { createBpciService } from "../services/bpci/service.js";
 import { HealthRegistry } from "../services/health.js";
 import { createTestService } from "../services/test-service.js";
 import { createServer, generateIdentity, loadIdentity, parsePublicKey, saveIdentity, type ServerOptions, type ServerStats } from "../src/index.js";
+import { createPrometheusMeterProvider, serveMetrics, type MetricsEndpoint } from "../src/prometheus/index.js";
 import { serviceTable } from "./services.js";
 import { runCallCommand } from "./call.js";
 import { hostname } from "node:os";
@@ -17,12 +18,16 @@ commands:
   keygen --out DIR                          create an Ed25519 identity in DIR (identity.json, identity.pub)
   serve --listen HOST:PORT [--keys DIR] [--insecure] [--ws HOST:PORT] [--limits JSON] [--server-id NAME]
         [--trusted-proxies CIDR[,CIDR...]] [--bus nats://HOST:PORT[,nats://HOST:PORT...]] [--grpc-listen HOST:PORT]
+        [--metrics HOST:PORT]
                                             serve BPCI (demo), the interop TestService and health until
                                             SIGINT/SIGTERM, then drain; --ws also listens for XTMP over
                                             WebSocket at ws://HOST:PORT/xtmp; --limits merges a JSON
                                             object into the server options; SIGUSR2 prints
                                             "STATS <json>" (server.stats and memory) on stdout;
                                             --grpc-listen also serves them over standard gRPC (HTTP/2, h2c)
+                                            --metrics serves Prometheus metrics (call durations per
+                                            method and status, sessions, bytes...) at
+                                            http://HOST:PORT/metrics
                                             --server-id names this server in TestService replies
                                             that ask for it (default hostname:port);
                                             --trusted-proxies: TCP connections from these IPs/CIDRs
@@ -94,14 +99,19 @@ async function serve(flags: Map<string, string>, io: Io, stop: Promise<void>): P
   const health = new HealthRegistry();
   const bus = flags.get("--bus");
   if (bus !== undefined && !/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/.test(bus)) throw new UsageError("--bus needs nats://HOST:PORT[,nats://HOST:PORT...]");
+  const metricsAt = flags.get("--metrics");
+  if (metricsAt !== undefined && !/^(\[[^\]\s]+\]|[^:\s[\]]+):\d{1,5}$/.test(metricsAt)) throw new UsageError("--metrics needs HOST:PORT");
+  const prometheus = metricsAt !== undefined ? createPrometheusMeterProvider() : undefined;
   const bpci = createBpciService({ ...(bus !== undefined ? { bus, nats: { log: (line: string) => io.out(line) } } : {}), health });
-  const server = createServer({ ...limits, ...(identity ? { identity } : {}), insecure, reflection: true, onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
+  const server = createServer({ ...limits, ...(identity ? { identity } : {}), ...(prometheus ? { meterProvider: prometheus } : {}), insecure, reflection: true, onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
   let serverId = flags.get("--server-id") ?? hostname();
   server.add(BpciServiceDefinition, bpci.impl).add(TestServiceDefinition, createTestService({ serverId: () => serverId })).add(HealthDefinition, health.impl);
   // installed before the address is printed: whoever reads it may ask for STATS at once
   const printStats = () => io.out(`STATS ${statsJson(server.stats)}`);
   process.on("SIGUSR2", printStats);
+  let endpoint: MetricsEndpoint | undefined;
   try {
+    if (prometheus && metricsAt !== undefined) endpoint = await serveMetrics(metricsAt, prometheus.registry);
     const { host, port } = await server.listen(`xtmp://${listen}`);
     if (!flags.has("--server-id")) serverId = `${hostname()}:${port}`;
     io.out(`xtmp serving on ${host}:${port}${insecure ? " (INSECURE: no encryption)" : ""}`);
@@ -116,12 +126,14 @@ async function serve(flags: Map<string, string>, io: Io, stop: Promise<void>): P
       const g = await server.listen(`grpc://${grpcListen}`);
       io.out(`xtmp serving gRPC on grpc://${g.host}:${g.port}`);
     }
+    if (endpoint) io.out(`xtmp serving metrics on http://${endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}/metrics`);
     await stop;
     io.out("draining…");
     health.shutdown();
     await server.shutdown({ graceMs: 5000 });
   } finally {
     process.off("SIGUSR2", printStats);
+    await endpoint?.close();
     await bpci.close();
   }
   io.out("stopped");
@@ -183,7 +195,7 @@ export async function main(argv: readonly string[], io: Io = { out: console.log,
         return 0;
       }
       case "serve":
-        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value", "--server-id": "value", "--trusted-proxies": "value", "--bus": "value", "--grpc-listen": "value" }), io, stop);
+        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value", "--server-id": "value", "--trusted-proxies": "value", "--bus": "value", "--grpc-listen": "value", "--metrics": "value" }), io, stop);
       case "call":
       case "list":
       case "describe":

@@ -1,7 +1,10 @@
-// The standard gRPC health service (Check and Watch) backed by a small status registry.
+// Package entry `xtmp-rpc/health`: the standard gRPC health service (Check and Watch) backed by a small status registry.
 import { HealthCheckResponse_ServingStatus as Status } from "../generated/grpc/health/v1/health.js";
-import type { HealthImplementation } from "../generated/grpc/health/v1/health_xtmp.js";
+import { HealthDefinition, type HealthImplementation } from "../generated/grpc/health/v1/health_xtmp.js";
 import { Code, XtmpError } from "../src/index.js";
+
+export { HealthDefinition, type HealthImplementation } from "../generated/grpc/health/v1/health_xtmp.js";
+export { HealthCheckRequest, HealthCheckResponse, HealthCheckResponse_ServingStatus as ServingStatus } from "../generated/grpc/health/v1/health.js";
 
 /** Serving status per service name ("" = the whole server), with change notification for Watch. */
 export class HealthRegistry {
@@ -48,4 +51,21 @@ export class HealthRegistry {
       });
     }
   }
+}
+
+/** A new health registry: the whole server ("") starts SERVING. Serve it with `server.add(HealthDefinition, health.impl)`. */
+export function createHealthService(): HealthRegistry {
+  return new HealthRegistry();
+}
+
+/** What `addHealth` registers the service on (a Server fits). */
+export interface HealthHost {
+  add(definition: typeof HealthDefinition, impl: HealthImplementation): unknown;
+}
+
+/** Serves grpc.health.v1.Health on `server` and returns the registry that sets its statuses. */
+export function addHealth(server: HealthHost): HealthRegistry {
+  const health = createHealthService();
+  server.add(HealthDefinition, health.impl);
+  return health;
 }

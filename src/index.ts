@@ -1,9 +1,39 @@
-// Public entry point of xtmp-rpc: everything users import comes from here.
+// Public entry point of xtmp-rpc (the RPC framework); the low-level session API is src/session.ts.
 export { Code, codeName, isCode } from "./status/code.js";
 export { XtmpError, RpcError, type XtmpErrorOptions, type ErrorMetadataEntry } from "./status/error.js";
+export {
+  BadRequest,
+  DebugInfo,
+  decodeDetail,
+  detailType,
+  ErrorInfo,
+  findDetails,
+  Help,
+  listDetails,
+  LocalizedMessage,
+  MAX_RETRY_INFO_DELAY_MS,
+  packDetail,
+  PreconditionFailure,
+  QuotaFailure,
+  RequestInfo,
+  ResourceInfo,
+  RetryInfo,
+  retryInfoDelayMs,
+  statusDetail,
+  TYPE_URL_PREFIX,
+  type DetailCodec,
+  type DetailReader,
+  type DetailType,
+  type StatusDetailEntry,
+} from "./status/details.js";
 export { Metadata, type MetadataInit, type MetadataValue } from "./rpc/metadata.js";
 export type { CallOptions, DatagramCallStats, StreamInput } from "./rpc/call-options.js";
-export type { ServerContext } from "./rpc/context.js";
+export { createContextKey, ContextValues, type CallTransport, type ContextKey, type ServerContext } from "./rpc/context.js";
+export type { TelemetryOptions } from "./metrics/telemetry.js";
+export type { EventListener, EventSide, GoAwayEvent, HandshakeFailedEvent, SessionClosedEvent, SessionOpenedEvent, XtmpEvent } from "./metrics/events.js";
+export { DURATION_BUCKETS, OTHER_METHOD } from "./metrics/call-metrics.js";
+export { METER_NAME } from "./metrics/meter.js";
+export { TRACER_NAME } from "./tracing/call-tracer.js";
 export type {
   AnyMethodDescriptor,
   CompressionPolicy,
@@ -23,14 +53,15 @@ export { generateIdentity, identityFromSeed, type Identity } from "./secure/iden
 export { saveIdentity, loadIdentity, parsePublicKey } from "./secure/keyfile.js";
 export { issueCertificate, parseCertificate, type Certificate } from "./secure/certificate.js";
 export type { TrustPolicy } from "./secure/trust.js";
+// Types of public options and results that come from the session layer (ChannelOptions and
+// ServerOptions extend the session options: `crypto`, `cipher`/`ciphers`, `kem`, `rekey`;
+// Channel#sessionInfo; ServerStats#handshakeFailures). The values for `crypto` and `kem`
+// (nodeCrypto, nobleCrypto, mlKem768) and the session API itself come from `xtmp-rpc/session`.
 export type { CipherName, CryptoBackend } from "./secure/crypto.js";
-export { nodeCrypto } from "./secure/crypto-node.js";
-export { nobleCrypto } from "./secure/crypto-noble.js";
-export { mlKem768, type Kem } from "./secure/kem.js";
-export type { ClientSessionOptions, ServerSessionOptions, SessionInfo, SessionOptions } from "./secure/options.js";
-export type { RekeyPolicy, RecordStats } from "./secure/record-session.js";
-export { connectSession, acceptSession, type Session } from "./secure/handshake.js";
-export { duplexPair, type ByteDuplex, type ByteReceiver, type FrameDuplex, type FrameReceiver } from "./wire/duplex.js";
+export type { Kem } from "./secure/kem.js";
+export type { RekeyPolicy } from "./secure/record-session.js";
+export type { SessionInfo } from "./secure/options.js";
+export type { HandshakeFailureReason } from "./secure/handshake-error.js";
 export type { ClientInterceptor, ClientInvoke, ClientRequest, ClientResponse, ServerInterceptor, ServerInvoke, ServerRequest } from "./rpc/interceptor.js";
 export { createChannel, Channel, type ChannelCloseOptions, type ChannelOptions, type ChannelState } from "./client/channel.js";
 export { createClient, type ClientCallOptions } from "./client/client.js";

@@ -169,8 +169,7 @@ export class Attempt implements StreamHandler, DatagramReceiver {
       status = Number.isInteger(s) && s >= 0 && s <= 16 ? s : Code.UNKNOWN;
       message = pseudoText(h, ":message") ?? "";
       metadata = h.metadata;
-      const d = h.pseudo.get(":details-bin");
-      if (d) details.push(d.slice());
+      for (const d of h.details ?? []) details.push(d.slice());
       const n = pseudoText(h, ":datagrams");
       if (n !== undefined && !DATAGRAMS_COUNT.test(n)) {
         [status, message] = [Code.INTERNAL, "malformed :datagrams"];

@@ -16,6 +16,10 @@ import { Attempt, type AttemptOwner } from "./attempt.js";
 import type { ChannelSession } from "./connect.js";
 import { RequestBuffer } from "./request-buffer.js";
 import { nextDelay, policyFor, type CallPolicy, type RetryHost } from "./retry-policy.js";
+import type { Span } from "@opentelemetry/api";
+import type { CallDurations } from "../metrics/call-metrics.js";
+import type { RuntimeMetrics } from "../metrics/runtime-metrics.js";
+import type { CallTracer } from "../tracing/call-tracer.js";
 
 /** What a call needs from its channel. */
 export interface ClientCallEnv {
@@ -31,6 +35,12 @@ export interface ClientCallEnv {
   forceCompression?: boolean | undefined;
   /** Queue until an endpoint is ready instead of failing while the channel is in transient failure. */
   waitForReady: boolean;
+  /** Records call durations (when metrics are on). */
+  durations?: CallDurations | undefined;
+  /** Counts retries and hedges (when metrics are on). */
+  runtime?: RuntimeMetrics | undefined;
+  /** Starts client spans and puts the trace context in the request headers (when tracing is on). */
+  tracer?: CallTracer | undefined;
 }
 
 /** Transparent retries per call (streams that never reached a server application); the first is immediate. */
@@ -64,11 +74,22 @@ export class ClientCall implements AttemptOwner {
   private serverRefusals = 0;
   /** The response seen by interceptors. */
   readonly response: ClientResponse;
+  /** The request (its headers carry the trace context when tracing is on). */
+  readonly req: ClientRequest;
+  private readonly started: number;
+  private readonly span: Span | undefined;
 
   constructor(
-    readonly req: ClientRequest,
+    req: ClientRequest,
     private readonly env: ClientCallEnv,
   ) {
+    this.started = env.durations ? performance.now() : 0;
+    if (env.tracer) {
+      const header = new Metadata(req.header); // the caller's metadata stays as it was
+      this.span = env.tracer.startClient(req.method.path, header, "xtmp");
+      req = { ...req, header };
+    }
+    this.req = req;
     this.compression = env.compression;
     this.forceCompression = env.forceCompression;
     this.stats = env.datagramStats ?? { udp: false, received: 0, lost: 0, reordered: 0 };
@@ -155,6 +176,7 @@ export class ClientCall implements AttemptOwner {
       const throttle = this.env.host.throttle;
       if (throttle && !throttle.allowsRetry) return;
       this.policyAttempts++;
+      this.env.runtime?.hedge(this.req.method.path.slice(1));
       this.launch();
     }, this.policy.hedging.hedgingDelayMs);
   }
@@ -226,6 +248,7 @@ export class ClientCall implements AttemptOwner {
     if (this.committed !== a) return;
     this.env.host.throttle?.onSuccess();
     this.done = true;
+    this.ended(Code.OK, undefined);
     if (a.udp) this.stats.udp = true;
     if (sent !== undefined) this.stats.sent = sent;
     this.settleLoss(sent);
@@ -256,6 +279,7 @@ export class ClientCall implements AttemptOwner {
       this.transparent++;
       if (server) this.serverRefusals++;
     } else this.policyAttempts++;
+    this.env.runtime?.retry(this.req.method.path.slice(1), transparent ? "transparent" : "policy");
     if (this.retryTimer !== undefined) this.env.host.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     const failedOn = a.session;
@@ -278,12 +302,19 @@ export class ClientCall implements AttemptOwner {
   private fail(error: XtmpError): void {
     if (this.done) return;
     this.done = true;
+    this.ended(error.code, error.rawMessage);
     for (const a of this.active) a.abandon(Code.CANCELLED, error.rawMessage);
     this.active.length = 0;
     this.cleanup();
     this.headerResolve(new Metadata());
     this.responses.fail(error);
     this.trailerReject(error);
+  }
+
+  /** The call's status is known: its duration and span are recorded. */
+  private ended(code: Code, message: string | undefined): void {
+    this.env.durations?.record(this.req.method.path, code, this.started);
+    if (this.span) this.env.tracer?.end(this.span, code, message, "client");
   }
 
   private cleanup(): void {

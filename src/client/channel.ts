@@ -17,6 +17,9 @@ import type { RetryBudget } from "./request-buffer.js";
 import type { RetryHost } from "./retry-policy.js";
 import { Subchannel, type SubchannelEnv, type SubchannelInfo } from "./subchannel.js";
 import { watchHealth } from "./health-watch.js";
+import { Telemetry } from "../metrics/telemetry.js";
+import { sessionCounters, type SessionCounters } from "../metrics/runtime-metrics.js";
+import { resolveTracer, type CallTracer } from "../tracing/call-tracer.js";
 
 export type { ChannelOptions } from "./options.js";
 export type { ChannelSession } from "./connect.js";
@@ -42,6 +45,12 @@ export class Channel implements RetryHost {
   readonly throttle: RetryThrottle | undefined;
   readonly clock: Clock;
   readonly random: () => number;
+  /** Call durations, runtime instruments and events (parts undefined when off). */
+  readonly telemetry: Telemetry;
+  /** Client spans, when a tracer provider is registered. */
+  readonly tracer: CallTracer | undefined;
+  /** Exceptions thrown by the application's `onEvent` hook. */
+  hookErrors = 0;
   private readonly opts: ChannelOptions;
   private readonly config: ServiceConfig | undefined;
   private readonly balancer: Balancer;
@@ -83,16 +92,38 @@ export class Channel implements RetryHost {
       ...(options.resolvers ? { resolvers: options.resolvers } : {}),
       ...(options.minResolutionIntervalMs !== undefined ? { minRefreshIntervalMs: options.minResolutionIntervalMs } : {}),
     });
+    this.telemetry = new Telemetry(options, "client", { sessions: () => this.liveSessions() }, (fn) => this.callHook(fn));
+    this.tracer = resolveTracer(options.tracerProvider);
     const health = options.healthCheck;
     const service = typeof health === "object" ? health.service : "";
     this.subchannelEnv = {
       opts: this.opts,
       clock: this.clock,
       random: this.random,
+      telemetry: this.telemetry,
       changed: () => this.update(),
       lost: () => this.resolver.refresh(),
       ...(health ? { watchHealth: (cs: ChannelSession, report: (serving: boolean) => void) => watchHealth(cs, service, report) } : {}),
     };
+  }
+
+  /** Runs an application hook; what it throws is counted (and passed to `onUnexpectedError`), never propagated. */
+  private callHook(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.hookErrors++;
+      try {
+        this.opts.onUnexpectedError?.(err);
+      } catch {
+        this.hookErrors++; // counted, as the first
+      }
+    }
+  }
+
+  /** The sessions open now, for the metrics. */
+  private *liveSessions(): Iterable<SessionCounters> {
+    for (const sc of this.subchannels) for (const cs of sc.sessions) yield sessionCounters(cs.secure, cs.mux);
   }
 
   /** Largest response message. */

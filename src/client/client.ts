@@ -39,6 +39,9 @@ function makeInvoke(channel: Channel, options: ClientCallOptions | undefined, co
     datagramStats: options?.datagramStats,
     forceCompression: options?.compress,
     waitForReady: options?.waitForReady ?? config?.waitForReady ?? false,
+    durations: channel.telemetry.durations,
+    runtime: channel.telemetry.runtime,
+    tracer: channel.tracer,
   };
   return (req) => new ClientCall(req, env).response;
 }

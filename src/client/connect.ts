@@ -1,5 +1,5 @@
 // Opening one channel session: dial (with the WebSocket fallback), handshake, multiplexer, UDP path.
-import { Code } from "../status/code.js";
+import { Code, codeName } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import { MuxSession } from "../mux/session.js";
 import { connectSession, type Session } from "../secure/handshake.js";
@@ -15,6 +15,9 @@ import { nodeCrypto } from "../secure/crypto-node.js";
 import type { MessageSigner } from "../rpc/message-signer.js";
 import { DecompressionBudget, DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND } from "../rpc/decompression-budget.js";
 import type { ChannelOptions } from "./options.js";
+import type { Telemetry } from "../metrics/telemetry.js";
+import { sessionCounters } from "../metrics/runtime-metrics.js";
+import { HandshakeError } from "../secure/handshake-error.js";
 
 /** A live session of the channel. */
 export interface ChannelSession {
@@ -42,6 +45,11 @@ export interface SessionEvents {
   onClose(cs: ChannelSession): void;
 }
 
+/** The transport an address dials. */
+function transportOf(address: string): string {
+  return unixPath(address) !== undefined ? "unix" : memoryName(address) !== undefined ? "memory" : /^wss?:/.test(address) ? "ws" : "tcp";
+}
+
 /** Opens the byte stream for an address: TCP for xtmp://, a unix socket for unix:///path, a WebSocket for ws:// and wss://. */
 function dial(address: string, timeoutMs: number) {
   const socketPath = unixPath(address);
@@ -58,7 +66,7 @@ function dial(address: string, timeoutMs: number) {
  * Connects to `address` (then to `opts.fallback` when that fails), runs the handshake and starts
  * the multiplexer; `isCancelled` is asked after each await so a closed channel keeps nothing open.
  */
-export async function openChannelSession(address: string, opts: ChannelOptions, timeoutMs: number, events: SessionEvents, isCancelled: () => boolean): Promise<ChannelSession> {
+export async function openChannelSession(address: string, opts: ChannelOptions, timeoutMs: number, telemetry: Telemetry, events: SessionEvents, isCancelled: () => boolean): Promise<ChannelSession> {
   let duplex;
   let onFallback = false;
   try {
@@ -68,7 +76,18 @@ export async function openChannelSession(address: string, opts: ChannelOptions, 
     duplex = await dial(opts.fallback, timeoutMs);
     onFallback = true;
   }
-  const secure = await connectSession(duplex, opts);
+  const transport = transportOf(onFallback ? (opts.fallback as string) : address);
+  let secure: Session;
+  try {
+    secure = await connectSession(duplex, opts);
+  } catch (err) {
+    const reason = err instanceof HandshakeError ? err.reason : "internal";
+    telemetry.runtime?.handshake(reason);
+    if (telemetry.eventsOn) telemetry.emit({ type: "handshake_failed", side: "client", peerAddress: address, transport, reason, message: err instanceof XtmpError ? err.rawMessage : "internal error" });
+    throw err;
+  }
+  telemetry.runtime?.handshake();
+  if (telemetry.eventsOn) telemetry.emit({ type: "session_opened", side: "client", peerAddress: address, transport, peerIdentity: secure.info.peerIdentity, cipher: secure.info.cipher ?? "none" });
   if (isCancelled()) {
     secure.close();
     throw new XtmpError(Code.UNAVAILABLE, "channel is closed");
@@ -87,8 +106,18 @@ export async function openChannelSession(address: string, opts: ChannelOptions, 
       ...(opts.maxHeaderBytes !== undefined ? { maxHeaderBytes: opts.maxHeaderBytes } : {}),
       ...(opts.maxQueuedStreams !== undefined ? { maxQueuedStreams: opts.maxQueuedStreams } : {}),
       ...(opts.firstStreamId !== undefined ? { firstStreamId: opts.firstStreamId } : {}),
-      onGoAway: () => events.onGoAway(cs),
-      onClose: () => {
+      onGoAway: (_last, reason) => {
+        telemetry.runtime?.goAway("received");
+        if (telemetry.eventsOn) telemetry.emit({ type: "goaway_received", side: "client", peerAddress: address, transport, reason });
+        events.onGoAway(cs);
+      },
+      onGoAwaySent: (reason) => {
+        telemetry.runtime?.goAway("sent");
+        if (telemetry.eventsOn) telemetry.emit({ type: "goaway_sent", side: "client", peerAddress: address, transport, reason });
+      },
+      onClose: (error) => {
+        telemetry.runtime?.sessionClosed(sessionCounters(secure, cs.mux));
+        if (telemetry.eventsOn) telemetry.emit({ type: "session_closed", side: "client", peerAddress: address, transport, code: error ? codeName(error.code) : "OK", reason: error?.rawMessage ?? "closed" });
         cs.udp?.close();
         events.onClose(cs);
       },

@@ -6,9 +6,10 @@ import type { ConnectionBackoffOptions } from "../retry/backoff.js";
 import type { Clock } from "../retry/clock.js";
 import type { ServiceConfigInput } from "../retry/service-config.js";
 import type { ResolverFactory } from "../resolver/resolver.js";
+import type { TelemetryOptions } from "../metrics/telemetry.js";
 
 /** Channel options. */
-export interface ChannelOptions extends ClientSessionOptions {
+export interface ChannelOptions extends ClientSessionOptions, TelemetryOptions {
   /** Interceptors, outermost first. */
   interceptors?: ClientInterceptor[];
   /** Largest response message, after decompression (default 4 MiB). */

@@ -1,4 +1,5 @@
 // Which retries a call may make: transparent retries, the method's retry or hedging policy, throttling and pushback.
+import { retryInfoDelayMs } from "../status/details.js";
 import { Code } from "../status/code.js";
 import type { XtmpError } from "../status/error.js";
 import type { AnyMethodDescriptor } from "../rpc/descriptor.js";
@@ -82,6 +83,9 @@ export function nextDelay(policy: CallPolicy, host: RetryHost, error: XtmpError,
   const max = policy.kind === "retry" ? policy.retry.maxAttempts : policy.hedging.maxAttempts;
   if (pushback.kind === "stop" || attempts >= max || (throttle && !throttle.allowsRetry)) return undefined;
   if (pushback.kind === "delay") return pushback.ms;
+  // the server's google.rpc.RetryInfo (a status detail) says how long to wait; pushback wins over it
+  const info = error.details.length > 0 ? retryInfoDelayMs(error) : undefined;
+  if (info !== undefined) return info;
   if (policy.kind === "hedge") return 0;
   const r = policy.retry;
   return retryDelay(attempts, r.initialBackoffMs, r.backoffMultiplier, r.maxBackoffMs, host.random);

@@ -6,6 +6,7 @@ import { ConnectionBackoff } from "../retry/backoff.js";
 import type { Clock, TimerHandle } from "../retry/clock.js";
 import { openChannelSession, type ChannelSession } from "./connect.js";
 import type { ChannelOptions } from "./options.js";
+import type { Telemetry } from "../metrics/telemetry.js";
 
 /** What a subchannel needs from its channel. */
 export interface SubchannelEnv {
@@ -13,6 +14,8 @@ export interface SubchannelEnv {
   readonly opts: ChannelOptions;
   readonly clock: Clock;
   readonly random: () => number;
+  /** Metrics and events of the channel's sessions. */
+  readonly telemetry: Telemetry;
   /** The state changed (or a session stopped taking calls). */
   changed(sc: Subchannel): void;
   /** A connection was lost or went away: time to re-resolve the target. */
@@ -88,7 +91,7 @@ export class Subchannel implements BalancedEndpoint {
     const generation = ++this.generation;
     const timeoutMs = Math.max(this.env.opts.connectTimeoutMs ?? 0, this.backoff.connectTimeoutMs);
     const stale = () => this.closed || generation !== this.generation;
-    openChannelSession(this.address, this.env.opts, timeoutMs, { onGoAway: (cs) => this.detach(cs), onClose: (cs) => this.forget(cs) }, stale).then(
+    openChannelSession(this.address, this.env.opts, timeoutMs, this.env.telemetry, { onGoAway: (cs) => this.detach(cs), onClose: (cs) => this.forget(cs) }, stale).then(
       (cs) => {
         if (stale()) return cs.mux.close();
         if (cs.mux.isClosed) return this.failed(new XtmpError(Code.UNAVAILABLE, `${this.address}: connection closed during set-up`));

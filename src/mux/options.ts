@@ -44,7 +44,9 @@ export interface MuxOptions {
   /** Server side: a peer opened a stream. Set its handler before returning. */
   onStream?: (stream: MuxStream, headers: Uint8Array) => void;
   /** The peer sent GOAWAY: no new streams on this session. */
-  onGoAway?: (lastStreamId: number) => void;
+  onGoAway?: (lastStreamId: number, reason: string) => void;
+  /** This side sent GOAWAY (shutdown, maximum connection age). */
+  onGoAwaySent?: (reason: string) => void;
   /** The session closed; `error` unless orderly. */
   onClose?: (error?: XtmpError) => void;
   /** Abuse limits (defaults in DEFAULT_MUX_LIMITS). */
@@ -67,4 +69,6 @@ export interface MuxStats {
   queueRefusals: number;
   /** Bytes of a partially received header block held now (at most `maxHeaderBytes`). */
   headerBlockBytes: number;
+  /** Times a stream had data to send and no flow-control window (stream or session). */
+  flowControlStalls: number;
 }

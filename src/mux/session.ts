@@ -46,6 +46,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
   private lastRemoteId = 0;
   private opened = 0;
   private goAwaySent = false;
+  private stalls = 0;
   private goAwayReceived = false;
   // no new streams by local decision (retire()); the session closes once its streams are done
   private retiring = false;
@@ -87,7 +88,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
 
   /** Counters. */
   get stats(): MuxStats {
-    return { activeStreams: this.streams.size, queuedStreams: this.own.waiting.length, streamsOpened: this.opened, busySlots: this.busy, queueRefusals: this.own.queueRefusals, headerBlockBytes: this.headerBlocks.bufferedBytes };
+    return { activeStreams: this.streams.size, queuedStreams: this.own.waiting.length, streamsOpened: this.opened, busySlots: this.busy, queueRefusals: this.own.queueRefusals, headerBlockBytes: this.headerBlocks.bufferedBytes, flowControlStalls: this.stalls };
   }
 
   /** Streams open or waiting for a slot now (what least-request balancing compares). */
@@ -159,6 +160,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
     if (this.goAwaySent || this.closed) return;
     this.goAwaySent = true;
     this.sendFrame(FrameType.GOAWAY, 0, 0, encodeGoAway(this.lastRemoteId, CloseCode.GOING_AWAY, reason));
+    this.opts.onGoAwaySent?.(reason);
   }
 
   /** Resolves when no stream is open (or the session closed). */
@@ -185,6 +187,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
   }
 
   blocked(stream: MuxStream): void {
+    this.stalls++;
     this.blockedStreams.add(stream);
   }
 
@@ -371,7 +374,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
         const err = new XtmpError(Code.UNAVAILABLE, `peer is going away: ${reason}`);
         for (const s of [...this.streams.values()]) if (s.id % 2 === (this.opts.isClient ? 1 : 0) && s.id > lastStreamId) s.abort(err, true);
         for (const s of this.own.waiting.drain()) s.abort(err, true);
-        this.opts.onGoAway?.(lastStreamId);
+        this.opts.onGoAway?.(lastStreamId, reason);
         return;
       }
       default:

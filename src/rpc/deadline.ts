@@ -3,9 +3,6 @@
 /** Largest deadline accepted on the wire (about 49.7 days, the largest u32 of ms). */
 export const MAX_TIMEOUT_MS = 0xffffffff;
 
-/** Most decimal digits of a ":timeout" value (enough for MAX_TIMEOUT_MS). */
-export const MAX_TIMEOUT_DIGITS = 10;
-
 /** Longest single `setTimeout` delay (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
 export const MAX_TIMER_MS = 0x7fffffff;
 

@@ -7,6 +7,8 @@ import { Metadata, type MetadataValue } from "./metadata.js";
 export interface HeaderBlock {
   /** Pseudo-headers (keys starting with ':'), raw bytes. */
   pseudo: Map<string, Uint8Array>;
+  /** Every `:details-bin` value in order (the one pseudo-header that may repeat); absent when none came. */
+  details?: Uint8Array[];
   /** Application metadata. */
   metadata: Metadata;
 }
@@ -58,6 +60,7 @@ export function decodeHeaderBlock(block: Uint8Array): HeaderBlock {
   if (n[0] > MAX_ENTRIES) bad("too many entries");
   let off = n[1];
   const pseudo = new Map<string, Uint8Array>();
+  let details: Uint8Array[] | undefined;
   const metadata = new Metadata();
   for (let i = 0; i < n[0]; i++) {
     const kl = readVarint(block, off) ?? bad("key length");
@@ -68,7 +71,8 @@ export function decodeHeaderBlock(block: Uint8Array): HeaderBlock {
     const value = block.subarray(vl[1], vl[1] + vl[0]);
     off = vl[1] + vl[0];
     if (key.startsWith(":")) {
-      pseudo.set(key, value);
+      if (key === ":details-bin") (details ??= []).push(value);
+      else pseudo.set(key, value);
       continue;
     }
     // senders lower-case keys (Metadata does); an upper-case key on the wire is malformed, not folded
@@ -80,7 +84,7 @@ export function decodeHeaderBlock(block: Uint8Array): HeaderBlock {
     }
   }
   if (off !== block.length) bad("trailing bytes");
-  return { pseudo, metadata };
+  return details ? { pseudo, details, metadata } : { pseudo, metadata };
 }
 
 /** A pseudo-header as UTF-8 text (undefined when absent or not UTF-8). */

@@ -1,4 +1,5 @@
 // Node identities: Ed25519 keys, the X25519 Noise static key derived from them, and the binding signature.
+import { fromHex } from "../wire/bytes.js";
 import { nodeCrypto } from "./crypto-node.js";
 import type { CryptoBackend, KeyPair } from "./crypto.js";
 
@@ -99,8 +100,7 @@ export function bindingMessage(role: "I" | "R", noiseStatic: Uint8Array, handsha
 /** Parses a public key written as 64 hex characters (as in identity.pub); works in browsers too. */
 export function parsePublicKey(text: string): Uint8Array {
   const t = text.trim();
-  if (!/^[0-9a-f]{64}$/i.test(t)) throw new Error("public key must be 64 hex characters");
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = parseInt(t.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  const key = t.length === 64 ? fromHex(t) : undefined;
+  if (!key) throw new Error("public key must be 64 hex characters");
+  return key;
 }

@@ -1,6 +1,7 @@
 // Identity key files: save and load an identity (and certificate) as JSON with owner-only permissions.
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fromHex, toHex } from "../wire/bytes.js";
 import { nodeCrypto } from "./crypto-node.js";
 import { bytesEqual, type CryptoBackend } from "./crypto.js";
 import { identityFromSeed, type Identity } from "./identity.js";
@@ -17,21 +18,21 @@ interface KeyFileJson {
   certificate?: string;
 }
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const unhex = (s: string, what: string): Uint8Array => {
-  if (!/^([0-9a-f]{2})*$/i.test(s)) throw new Error(`key file: ${what} is not hex`);
-  return new Uint8Array(Buffer.from(s, "hex"));
+  const bytes = fromHex(s);
+  if (!bytes) throw new Error(`key file: ${what} is not hex`);
+  return bytes;
 };
 
 /** Writes `identity.json` (mode 0600) and `identity.pub` into `dir` (created if missing). */
 export async function saveIdentity(dir: string, identity: Identity): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const json: KeyFileJson = { format: "xtmp-identity-v1", ed25519_seed: hex(identity.seed), public_key: hex(identity.publicKey) };
-  if (identity.certificate) json.certificate = hex(identity.certificate);
+  const json: KeyFileJson = { format: "xtmp-identity-v1", ed25519_seed: toHex(identity.seed), public_key: toHex(identity.publicKey) };
+  if (identity.certificate) json.certificate = toHex(identity.certificate);
   const keyPath = join(dir, KEY_FILE);
   await writeFile(keyPath, JSON.stringify(json, null, 2) + "\n", { mode: 0o600 });
   await chmod(keyPath, 0o600);
-  await writeFile(join(dir, PUBLIC_FILE), hex(identity.publicKey) + "\n");
+  await writeFile(join(dir, PUBLIC_FILE), toHex(identity.publicKey) + "\n");
 }
 
 /** Reads `identity.json` from `dir`; checks that the stored public key matches the seed. */

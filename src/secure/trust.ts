@@ -1,5 +1,6 @@
 // Trust policies: which peer identities a session accepts (pinned keys, certificates, or any).
 import { Code, XtmpError } from "../status/error.js";
+import { toHex } from "../wire/bytes.js";
 import { parseCertificate, verifyCertificate } from "./certificate.js";
 import { bytesEqual, type CryptoBackend } from "./crypto.js";
 
@@ -16,8 +17,6 @@ function reject(message: string): never {
   throw new XtmpError(Code.UNAUTHENTICATED, `peer not trusted: ${message}`);
 }
 
-const hex = (b: Uint8Array): string => Array.from(b.subarray(0, 8), (x) => x.toString(16).padStart(2, "0")).join("");
-
 /** Applies `policy` to a peer's proven identity key and optional certificate; throws UNAUTHENTICATED. */
 export function checkTrust(
   policy: TrustPolicy,
@@ -30,7 +29,7 @@ export function checkTrust(
     case "any":
       return;
     case "pinned":
-      if (!policy.keys.some((k) => bytesEqual(k, peerKey))) reject(`identity ${hex(peerKey)}… is not pinned`);
+      if (!policy.keys.some((k) => bytesEqual(k, peerKey))) reject(`identity ${toHex(peerKey.subarray(0, 8))}… is not pinned`);
       return;
     case "roots": {
       if (!certificate) reject("no certificate presented");

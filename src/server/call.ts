@@ -3,7 +3,10 @@ import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import type { MuxStream, StreamHandler } from "../mux/stream.js";
 import { AsyncQueue, mapQueue } from "../rpc/async-queue.js";
-import type { ServerContext } from "../rpc/context.js";
+import { CallContext } from "../rpc/context.js";
+import type { Span } from "@opentelemetry/api";
+import type { CallDurations } from "../metrics/call-metrics.js";
+import type { CallTracer } from "../tracing/call-tracer.js";
 import type { AnyMethodDescriptor } from "../rpc/descriptor.js";
 import { encodeHeaderBlock } from "../rpc/header-block.js";
 import type { ServerInvoke } from "../rpc/interceptor.js";
@@ -39,78 +42,52 @@ export interface CallEnv {
   datagram?: DatagramPeer | undefined;
   /** Signs responses and verifies requests of `signed` methods (undefined in insecure sessions). */
   signer?: MessageSigner | undefined;
+  /** Records call durations (when metrics are on). */
+  durations?: CallDurations | undefined;
+  /** Ends server spans (when tracing is on). */
+  tracer?: CallTracer | undefined;
 }
 
 /** One call being served. */
-export class ServerCall implements StreamHandler, ServerContext {
-  readonly method: string;
-  // created on first use: most handlers set no response metadata
-  private headersOut: Metadata | undefined;
-  private trailersOut: Metadata | undefined;
-  readonly peerIdentity: Uint8Array | undefined;
-  readonly peerAddress: string | undefined;
-  readonly transport: "tcp" | "unix" | "memory" | "udp" | "ws";
-  requestCompressed = false;
-  // created on first use of ctx.signal: most handlers never look at it
-  private abort: AbortController | undefined;
-  private abortReason: XtmpError | undefined;
+export class ServerCall implements StreamHandler {
+  /** What the handler sees. */
+  readonly ctx: CallContext;
+  /** The call's server span, when tracing is on. */
+  span: Span | undefined;
   private readonly requests: AsyncQueue<[Uint8Array, number]>;
-  /** The signature of the most recent request message of a `signed` method (proof of origin). */
-  requestSignature: Uint8Array | undefined;
   private requestIndex = 0;
   private responseIndex = 0;
   private headersSent = false;
   private finished = false;
-  private forceCompression: boolean | undefined;
   private drainWaiter: (() => void) | undefined;
   private deadlineTimer: LongTimer | undefined;
   private datagramSeq = 0;
   private readonly malformedTimeout: boolean;
-  /** Absolute deadline in epoch milliseconds, or undefined for none. */
-  readonly deadline: number | undefined;
+  private readonly started: number;
 
   constructor(
     private readonly stream: MuxStream,
     private readonly desc: AnyMethodDescriptor,
-    readonly requestMetadata: Metadata,
+    requestMetadata: Metadata,
     deadline: number | undefined | typeof MALFORMED_TIMEOUT,
     private readonly env: CallEnv,
   ) {
-    this.method = desc.path;
+    this.started = env.durations ? performance.now() : 0;
     this.malformedTimeout = deadline === MALFORMED_TIMEOUT;
-    this.deadline = deadline === MALFORMED_TIMEOUT ? undefined : deadline;
-    this.peerIdentity = env.peerIdentity;
-    this.peerAddress = env.peerAddress;
-    this.transport = env.datagram ? "udp" : (env.transport ?? "tcp");
+    this.ctx = new CallContext({
+      method: desc.path,
+      transport: env.datagram ? "udp" : (env.transport ?? "tcp"),
+      requestMetadata,
+      deadline: deadline === MALFORMED_TIMEOUT ? undefined : deadline,
+      peerIdentity: env.peerIdentity,
+      peerAddress: env.peerAddress,
+    });
     this.requests = new AsyncQueue<[Uint8Array, number]>(
       () => stream.messageConsumed(),
       () => undefined,
     );
     stream.setHandler(this);
     stream.hold(); // the concurrency slot stays busy until the handler has finished
-  }
-
-  /** Response headers to send (before the first response message). */
-  get responseHeaders(): Metadata {
-    return (this.headersOut ??= new Metadata());
-  }
-
-  /** Trailing metadata to send with the status. */
-  get responseTrailers(): Metadata {
-    return (this.trailersOut ??= new Metadata());
-  }
-
-  /** Fires when the client cancels, the deadline passes or the session closes. */
-  get signal(): AbortSignal {
-    if (!this.abort) {
-      this.abort = new AbortController();
-      if (this.abortReason) this.abort.abort(this.abortReason);
-    }
-    return this.abort.signal;
-  }
-
-  setResponseCompression(on: boolean): void {
-    this.forceCompression = on;
   }
 
   /** Runs the handler chain to completion; never throws. Frees the stream's concurrency slot at the end. */
@@ -122,12 +99,13 @@ export class ServerCall implements StreamHandler, ServerContext {
     try {
       if (this.finished) return;
       if (this.malformedTimeout) return this.finish(new XtmpError(Code.INTERNAL, "malformed :timeout"));
-      if (this.deadline !== undefined) {
-        const ms = this.deadline - Date.now();
+      const { deadline } = this.ctx;
+      if (deadline !== undefined) {
+        const ms = deadline - Date.now();
         if (ms <= 0) return this.finish(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded before the call started"));
         this.deadlineTimer = setLongTimeout(() => this.finish(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded")), ms);
       }
-      out = invoke({ method: this.desc, ctx: this, messages: this.decodedRequests() })[Symbol.asyncIterator]();
+      out = invoke({ method: this.desc, ctx: this.ctx, messages: this.decodedRequests() })[Symbol.asyncIterator]();
       for (;;) {
         const r = await out.next();
         if (r.done || this.finished) break;
@@ -155,18 +133,19 @@ export class ServerCall implements StreamHandler, ServerContext {
 
   private decodedRequests(): AsyncIterable<unknown> {
     return mapQueue(this.requests, ([bytes, flags]) => {
+      const { ctx } = this;
       if (this.desc.rules.signed) {
-        [bytes, this.requestSignature] = verifySigned(this.env.signer, (flags & FrameFlags.SIGNED) !== 0, "C", this.method, this.requestIndex++, bytes);
+        [bytes, ctx.requestSignature] = verifySigned(this.env.signer, (flags & FrameFlags.SIGNED) !== 0, "C", this.desc.path, this.requestIndex++, bytes);
       }
-      this.requestCompressed = (flags & FrameFlags.COMPRESSED) !== 0;
-      return decodeMessage(this.desc.requestType, bytes, this.requestCompressed, this.env.maxRecvMessage, this.env.decompressionBudget);
+      ctx.requestCompressed = (flags & FrameFlags.COMPRESSED) !== 0;
+      return decodeMessage(this.desc.requestType, bytes, ctx.requestCompressed, this.env.maxRecvMessage, this.env.decompressionBudget);
     });
   }
 
   private sendHeaders(): void {
     if (this.headersSent) return;
     this.headersSent = true;
-    this.stream.sendHeaders(encodeHeaderBlock([], this.headersOut));
+    this.stream.sendHeaders(encodeHeaderBlock([], this.ctx.headersOut));
   }
 
   private sendResponse(message: unknown): void {
@@ -184,12 +163,12 @@ export class ServerCall implements StreamHandler, ServerContext {
       this.datagramSeq--;
     }
     let [bytes, compressed] = encodeMessage(this.desc.responseType, message, (size) =>
-      this.env.compression && shouldCompress(this.desc.rules.compression === "never" ? "never" : this.desc.rules.compression, size, this.env.peerAcceptsZstd, this.forceCompression),
+      this.env.compression && shouldCompress(this.desc.rules.compression === "never" ? "never" : this.desc.rules.compression, size, this.env.peerAcceptsZstd, this.ctx.forceCompression),
     );
     let flags = compressed ? FrameFlags.COMPRESSED : 0;
     if (signed) {
       if (!this.env.signer) throw new XtmpError(Code.UNAUTHENTICATED, "signed method: this session has no identities to sign with");
-      bytes = appendSignature(bytes, this.env.signer.sign("S", this.method, this.responseIndex++, bytes));
+      bytes = appendSignature(bytes, this.env.signer.sign("S", this.desc.path, this.responseIndex++, bytes));
       flags |= FrameFlags.SIGNED;
     }
     this.sendHeaders();
@@ -202,17 +181,17 @@ export class ServerCall implements StreamHandler, ServerContext {
     this.finished = true;
     this.deadlineTimer?.clear();
     this.drainWaiter?.();
-    if (error) {
-      this.abortReason = error;
-      this.abort?.abort(error);
-    }
+    if (error) this.ctx.aborted(error);
+    const code = error?.code ?? Code.OK;
+    this.env.durations?.record(this.desc.path, code, this.started);
+    if (this.span) this.env.tracer?.end(this.span, code, error?.rawMessage, "server");
     if (!this.stream.closed) {
-      const trailers: Array<[string, string | Uint8Array]> = [[":status", String(error?.code ?? Code.OK)]];
+      const trailers: Array<[string, string | Uint8Array]> = [[":status", String(code)]];
       if (error) trailers.push([":message", error.rawMessage]);
       for (const d of error?.details ?? []) trailers.push([":details-bin", d]);
       if (this.datagramSeq > 0) trailers.push([":datagrams", String(this.datagramSeq)]);
       // a copy only when the error adds metadata (the handler's trailers stay as they were)
-      let md = this.trailersOut;
+      let md = this.ctx.trailersOut;
       if (error && error.metadata.length > 0) {
         md = new Metadata(md);
         for (const [k, v] of error.metadata) md.append(k, v);

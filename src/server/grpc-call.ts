@@ -4,12 +4,15 @@ import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import { AsyncQueue, mapQueue } from "../rpc/async-queue.js";
-import type { ServerContext } from "../rpc/context.js";
+import { CallContext } from "../rpc/context.js";
 import type { AnyMethodDescriptor } from "../rpc/descriptor.js";
 import type { ServerInvoke } from "../rpc/interceptor.js";
 import { decodeMessage, encodeMessage } from "../rpc/message-codec.js";
 import { Metadata } from "../rpc/metadata.js";
 import { setLongTimeout, type LongTimer } from "../rpc/deadline.js";
+import type { Span } from "@opentelemetry/api";
+import type { CallDurations } from "../metrics/call-metrics.js";
+import type { CallTracer } from "../tracing/call-tracer.js";
 
 /** Why a bridged caller cannot call a `signed` method (sent with FAILED_PRECONDITION). */
 export const SIGNED_OVER_GRPC =
@@ -31,6 +34,8 @@ export interface BridgeHost {
   done(): void;
   /** Reports a handler error that is not an XtmpError (method given) or a bug in the bridge (no method). */
   report(error: unknown, method?: AnyMethodDescriptor): void;
+  /** Call durations and spans of bridged calls, when on. */
+  telemetry?: { readonly bridgeDurations: CallDurations | undefined; readonly tracer: CallTracer | undefined };
 }
 
 /** Counters of one bridge listener. */
@@ -66,27 +71,21 @@ export function statusDetailsBin(error: XtmpError): Uint8Array {
   return w.finish();
 }
 
-/** One bridged call: a ServerContext whose transport is `grpc`. */
-export class BridgedCall implements ServerContext {
-  readonly transport = "grpc" as const;
-  readonly method: string;
-  readonly requestMetadata: Metadata;
-  readonly deadline: number | undefined;
-  readonly peerIdentity = undefined;
-  readonly peerAddress: string | undefined;
-  readonly requestSignature = undefined;
-  readonly requestCompressed = false;
-  private headersOut: Metadata | undefined;
-  private trailersOut: Metadata | undefined;
+/** One bridged call: its context's transport is `grpc`. */
+export class BridgedCall {
+  /** What the handler sees. */
+  readonly ctx: CallContext;
+  private readonly method: string;
+  private readonly deadline: number | undefined;
   private headersSent = false;
   private finished = false;
-  private abort: AbortController | undefined;
-  private abortReason: XtmpError | undefined;
   private timer: LongTimer | undefined;
   private drainWaiter: (() => void) | undefined;
   private requests: AsyncQueue<Buffer> | undefined;
   private response: Buffer | undefined;
   private badMetadata: XtmpError | undefined;
+  private readonly started: number;
+  private span: Span | undefined;
 
   constructor(
     private readonly route: BridgeRoute,
@@ -97,11 +96,12 @@ export class BridgedCall implements ServerContext {
     private readonly maxRecvMessage: number,
   ) {
     this.method = route.method.path;
-    this.requestMetadata = new Metadata();
+    this.started = host.telemetry?.bridgeDurations ? performance.now() : 0;
+    const requestMetadata = new Metadata();
     for (const [k, values] of Object.entries(call.metadata.toJSON())) {
       for (const v of values as Array<string | Buffer>) {
         try {
-          this.requestMetadata.append(k, v);
+          requestMetadata.append(k, v);
         } catch (err) {
           this.badMetadata ??= XtmpError.from(err, Code.INVALID_ARGUMENT);
         }
@@ -111,7 +111,15 @@ export class BridgedCall implements ServerContext {
     const ms = d instanceof Date ? d.getTime() : d;
     this.deadline = Number.isFinite(ms) ? ms : undefined;
     const peer = call.getPeer();
-    this.peerAddress = peer.split(":").length > 2 && !peer.startsWith("[") ? `[${peer.slice(0, peer.lastIndexOf(":"))}]${peer.slice(peer.lastIndexOf(":"))}` : peer;
+    // grpc-js compresses per channel: the context's per-call compression switch has no effect here
+    this.ctx = new CallContext({
+      method: this.method,
+      transport: "grpc",
+      requestMetadata,
+      deadline: this.deadline,
+      peerIdentity: undefined,
+      peerAddress: peer.split(":").length > 2 && !peer.startsWith("[") ? `[${peer.slice(0, peer.lastIndexOf(":"))}]${peer.slice(peer.lastIndexOf(":"))}` : peer,
+    });
     call.on("cancelled", () => this.cancelled());
   }
 
@@ -123,27 +131,16 @@ export class BridgedCall implements ServerContext {
     this.end(late ? new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded") : new XtmpError(Code.CANCELLED, "the client cancelled the call"), false);
   }
 
-  get responseHeaders(): Metadata {
-    return (this.headersOut ??= new Metadata());
-  }
-
-  get responseTrailers(): Metadata {
-    return (this.trailersOut ??= new Metadata());
-  }
-
-  get signal(): AbortSignal {
-    if (!this.abort) {
-      this.abort = new AbortController();
-      if (this.abortReason) this.abort.abort(this.abortReason);
-    }
-    return this.abort.signal;
-  }
-
-  /** grpc-js negotiates compression per channel: a per-call switch has no effect on this transport. */
-  setResponseCompression(): void {}
-
   /** Runs the route to completion; never throws. */
-  async run(): Promise<void> {
+  run(): Promise<void> {
+    const tracer = this.host.telemetry?.tracer;
+    if (!tracer) return this.serve();
+    const traced = tracer.startServer(this.method, this.ctx.requestMetadata, "grpc", this.ctx.peerAddress);
+    this.span = traced.span;
+    return tracer.run(traced.context, () => this.serve());
+  }
+
+  private async serve(): Promise<void> {
     this.stats.calls++;
     const desc = this.route.method;
     if (this.badMetadata) {
@@ -166,7 +163,7 @@ export class BridgedCall implements ServerContext {
         if (ms <= 0) return this.end(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded before the call started"), true);
         this.timer = setLongTimeout(() => this.end(new XtmpError(Code.DEADLINE_EXCEEDED, "deadline exceeded"), true), ms);
       }
-      out = this.route.invoke({ method: desc, ctx: this, messages: this.decodedRequests() })[Symbol.asyncIterator]();
+      out = this.route.invoke({ method: desc, ctx: this.ctx, messages: this.decodedRequests() })[Symbol.asyncIterator]();
       for (;;) {
         const r = await out.next();
         if (r.done || this.finished) break;
@@ -209,7 +206,7 @@ export class BridgedCall implements ServerContext {
   private sendHeaders(): void {
     if (this.headersSent) return;
     this.headersSent = true;
-    if (this.headersOut && this.headersOut.size > 0) this.call.sendMetadata(toGrpcMetadata(this.headersOut));
+    if (this.ctx.headersOut && this.ctx.headersOut.size > 0) this.call.sendMetadata(toGrpcMetadata(this.ctx.headersOut));
   }
 
   private async send(message: unknown): Promise<void> {
@@ -237,18 +234,20 @@ export class BridgedCall implements ServerContext {
     if (this.finished) return;
     this.finished = true;
     this.timer?.clear();
+    const t = this.host.telemetry;
+    t?.bridgeDurations?.record(this.method, error?.code ?? Code.OK, this.started);
+    if (this.span) t?.tracer?.end(this.span, error?.code ?? Code.OK, error?.rawMessage, "server");
     this.drainWaiter?.();
     if (error) {
-      this.abortReason = error;
-      this.abort?.abort(error);
+      this.ctx.aborted(error);
       this.requests?.fail(error);
     } else this.requests?.end();
     if (!reply) return;
     if (!error && this.callback && this.response === undefined) error = new XtmpError(Code.INTERNAL, `${this.method}: the handler returned no response`);
     try {
       if (!error) this.sendHeaders();
-      else if (!this.headersSent && this.headersOut && this.headersOut.size > 0) this.sendHeaders();
-      const trailers = toGrpcMetadata(this.trailersOut, error ? [...error.metadata, ...(error.details.length > 0 ? [["grpc-status-details-bin", statusDetailsBin(error)] as const] : [])] : []);
+      else if (!this.headersSent && this.ctx.headersOut && this.ctx.headersOut.size > 0) this.sendHeaders();
+      const trailers = toGrpcMetadata(this.ctx.trailersOut, error ? [...error.metadata, ...(error.details.length > 0 ? [["grpc-status-details-bin", statusDetailsBin(error)] as const] : [])] : []);
       const status = error ? { code: error.code as number as grpc.status, details: error.rawMessage, metadata: trailers } : undefined;
       if (this.callback) this.callback(status ?? null, status ? undefined : this.response, trailers);
       else if (status) this.call.emit("error", Object.assign(new Error(status.details), status));

@@ -8,9 +8,10 @@ import type { FailureSite } from "./reporter.js";
 import type { AdmissionStats } from "./admission.js";
 import type { ProxyProtocolOptions, ProxyProtocolStats } from "./proxy-accept.js";
 import type { GrpcBridgeOptions, GrpcBridgeStats } from "./grpc-bridge.js";
+import type { TelemetryOptions } from "../metrics/telemetry.js";
 
 /** Server options: the secure-session options plus RPC limits and hooks. */
-export interface ServerOptions extends ServerSessionOptions, ProxyProtocolOptions, GrpcBridgeOptions {
+export interface ServerOptions extends ServerSessionOptions, ProxyProtocolOptions, GrpcBridgeOptions, TelemetryOptions {
   /** Interceptors, outermost first. */
   interceptors?: ServerInterceptor[];
   /** Largest request message, after decompression (default 4 MiB). */

@@ -29,6 +29,8 @@ import { peerAddressOf, ProxyProtocol, type AcceptedDuplex } from "./proxy-accep
 import { GrpcBridge, type BridgeHost } from "./grpc-bridge.js";
 import { addReflection } from "../reflection/service.js";
 import type { ServerOptions, ServerStats } from "./options.js";
+import { ServerTelemetry } from "./telemetry.js";
+import { sessionCounters, type SessionCounters } from "../metrics/runtime-metrics.js";
 
 export type { ServerOptions, ServerStats } from "./options.js";
 
@@ -40,7 +42,13 @@ interface Route {
 interface Connection {
   duplex: AcceptedDuplex;
   mux?: MuxSession;
+  session?: Session;
   budget?: DecompressionBudget;
+}
+
+/** The transport a connection's duplex is. */
+function transportOf(duplex: AcceptedDuplex): "tcp" | "unix" | "memory" | "ws" {
+  return duplex instanceof WsDuplex ? "ws" : duplex instanceof MemoryDuplex ? "memory" : duplex.remoteAddress === "unix" ? "unix" : "tcp";
 }
 
 /** An XTMP-RPC server. Create with `createServer`. */
@@ -65,6 +73,7 @@ export class Server {
   private shuttingDown = false;
   private readonly datagramErrors: string[] = [];
   private readonly bridges: GrpcBridge[] = [];
+  private readonly telemetry: ServerTelemetry;
   private readonly bridgeHost: BridgeHost = {
     route: (path) => this.routes.get(path),
     begin: () => (this.calls < (this.opts.maxConcurrentCalls ?? 20_000) ? ++this.calls > 0 : !++this.refusedCalls),
@@ -77,6 +86,8 @@ export class Server {
     this.reporter = new FailureReporter(opts.onUnexpectedError);
     this.admission = new Admission(opts);
     this.proxy = new ProxyProtocol(opts);
+    this.telemetry = new ServerTelemetry(opts, { sessions: () => this.liveSessions(), datagramDrops: () => sumDrops(this.udpEndpoints) }, (fn) => this.reporter.callHook(fn));
+    this.bridgeHost.telemetry = this.telemetry;
     if (opts.reflection) addReflection(this);
   }
 
@@ -200,8 +211,7 @@ export class Server {
     // admission first: a refusal costs one cached write, no session objects (floods arrive by the thousand)
     const ticket = this.admission.admit(duplex.remoteAddress);
     if ("refused" in ticket) {
-      this.failed++;
-      this.handshakeFailures[ticket.refused] = (this.handshakeFailures[ticket.refused] ?? 0) + 1;
+      this.handshakeFailed(duplex, ticket.refused, ticket.message);
       duplex.write(busyHello(ticket.message));
       duplex.destroy();
       return;
@@ -211,30 +221,55 @@ export class Server {
     acceptSession(duplex, this.opts, { remoteAddress: duplex.remoteAddress, admission: { admit: () => ticket } }).then(
       (session) => this.serve(conn, session, udp),
       (err: unknown) => {
-        this.failed++;
         const reason: HandshakeFailureReason = err instanceof HandshakeError ? err.reason : "internal";
         // a bug (not the peer's doing) surfaces as reason "internal" with a non-XtmpError cause
         const bug = err instanceof HandshakeError ? (err.reason === "internal" && err.cause !== undefined && !(err.cause instanceof XtmpError) ? err.cause : undefined) : err;
         if (bug !== undefined) this.reporter.report(bug, "session");
-        this.handshakeFailures[reason] = (this.handshakeFailures[reason] ?? 0) + 1;
+        this.handshakeFailed(duplex, reason, err instanceof XtmpError ? err.rawMessage : "internal error");
         this.connections.delete(conn);
       },
     );
   }
 
+  /** Whether a registered service declares the method `path` (calls to others are recorded as `_OTHER`). */
+  private declares(service: string, path: string): boolean {
+    return Object.values(this.services.get(service)?.methods ?? {}).some((m) => m.path === path);
+  }
+
+  /** Counts a failed (or refused) handshake, in stats, metrics and events. */
+  private handshakeFailed(duplex: AcceptedDuplex, reason: HandshakeFailureReason, message: string): void {
+    this.failed++;
+    this.handshakeFailures[reason] = (this.handshakeFailures[reason] ?? 0) + 1;
+    this.telemetry.runtime?.handshake(reason);
+    if (this.telemetry.eventsOn) this.telemetry.emit({ type: "handshake_failed", side: "server", peerAddress: peerAddressOf(duplex), transport: transportOf(duplex), reason, message });
+  }
+
+  /** The open sessions' counters (read when metrics are collected). */
+  private *liveSessions(): Iterable<SessionCounters> {
+    for (const c of this.connections) if (c.session) yield sessionCounters(c.session, c.mux);
+  }
+
   private serve(conn: Connection, session: Session, udp?: ServerDatagrams): void {
     const keys = session.datagram;
     const datagram = keys && udp ? udp.register(keys) : undefined;
+    const { telemetry } = this;
+    const peerAddress = peerAddressOf(conn.duplex);
+    const transport = transportOf(conn.duplex);
+    conn.session = session;
+    telemetry.runtime?.handshake();
+    if (telemetry.eventsOn) telemetry.emit({ type: "session_opened", side: "server", peerAddress, transport, peerIdentity: session.info.peerIdentity, cipher: session.info.cipher ?? "none" });
     const env = {
       datagram,
+      durations: telemetry.durations,
+      tracer: telemetry.tracer,
       signer: createMessageSigner(this.opts.crypto ?? nodeCrypto, this.opts.identity, session.info.peerIdentity, session.info.handshakeHash),
       maxRecvMessage: this.opts.maxRecvMessage ?? 4 << 20,
       decompressionBudget: new DecompressionBudget({ bytesPerSecond: this.opts.maxDecompressedBytesPerSecond ?? DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND }), // per session: shared by its calls
       peerAcceptsZstd: (session.info.features & Feature.ZSTD) !== 0,
       compression: this.opts.compression !== false,
       peerIdentity: session.info.peerIdentity,
-      peerAddress: peerAddressOf(conn.duplex),
-      transport: conn.duplex instanceof WsDuplex ? ("ws" as const) : conn.duplex instanceof MemoryDuplex ? ("memory" as const) : conn.duplex.remoteAddress === "unix" ? ("unix" as const) : ("tcp" as const),
+      peerAddress,
+      transport,
       onError: (err: unknown, m: AnyMethodDescriptor) => this.reporter.callHook(() => this.opts.onError?.(err, m.path)),
       onDone: () => this.calls--,
     };
@@ -255,8 +290,18 @@ export class Server {
       },
       onUnexpectedError: (err) => this.reporter.report(err, "frame"),
       onStream: (stream, headers) => this.dispatch(stream, headers, env, tcpEnv),
+      onGoAway: (_last, reason) => {
+        telemetry.runtime?.goAway("received");
+        if (telemetry.eventsOn) telemetry.emit({ type: "goaway_received", side: "server", peerAddress, transport, reason });
+      },
+      onGoAwaySent: (reason) => {
+        telemetry.runtime?.goAway("sent");
+        if (telemetry.eventsOn) telemetry.emit({ type: "goaway_sent", side: "server", peerAddress, transport, reason });
+      },
       onClose: (error) => {
         const why = error ? Code[error.code] : "OK";
+        telemetry.runtime?.sessionClosed(sessionCounters(session, conn.mux));
+        if (telemetry.eventsOn) telemetry.emit({ type: "session_closed", side: "server", peerAddress, transport, code: why, reason: error?.rawMessage ?? "closed" });
         this.sessionsClosed[why] = (this.sessionsClosed[why] ?? 0) + 1;
         this.closedRefusals += env.decompressionBudget.refusedMessages;
         this.writeStallCloses += session.stats.writeStallCloses;
@@ -283,6 +328,7 @@ export class Server {
     }
     if (this.calls >= (this.opts.maxConcurrentCalls ?? 20_000)) {
       this.refusedCalls++;
+      env.durations?.record(this.routes.has(path) ? path : undefined, Code.RESOURCE_EXHAUSTED, performance.now());
       stream.reset(Code.RESOURCE_EXHAUSTED, "the server is serving too many calls", true);
       return;
     }
@@ -292,12 +338,17 @@ export class Server {
       const message = this.services.has(service) ? `method ${path} is not implemented` : `unknown service ${service || "(none)"}`;
       stream.setHandler({ onHeaders() {}, onMessage: () => stream.messageConsumed(), onEnd() {}, onTrailers() {}, onReset() {}, onDrain() {} });
       stream.sendTrailers(encodeHeaderBlock([[":status", String(Code.UNIMPLEMENTED)], [":message", message]]));
+      env.durations?.record(this.declares(service, path) ? path : undefined, Code.UNIMPLEMENTED, performance.now());
       return;
     }
     this.calls++;
     const wantsDatagram = route.method.rules.delivery === "datagram" && pseudoText(headers, ":delivery") === "datagram";
     const call = new ServerCall(stream, route.method, headers.metadata, decodeTimeout(pseudoText(headers, ":timeout")), wantsDatagram ? env : tcpEnv);
-    void call.run(route.invoke);
+    const { tracer } = env;
+    if (!tracer) return void call.run(route.invoke);
+    const traced = tracer.startServer(path, headers.metadata, "xtmp", env.peerAddress);
+    call.span = traced.span;
+    void tracer.run(traced.context, () => call.run(route.invoke));
   }
 
   /**
@@ -334,6 +385,13 @@ export class Server {
     }
     this.connections.clear();
   }
+}
+
+/** UDP datagrams dropped by reason, over every UDP endpoint. */
+function sumDrops(endpoints: readonly ServerDatagrams[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const u of endpoints) for (const [reason, n] of Object.entries(u.stats.dropped)) out[reason] = (out[reason] ?? 0) + (n as number);
+  return out;
 }
 
 // the longest delay setTimeout takes (longer ones fire at once): user-given durations are clamped to it

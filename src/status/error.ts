@@ -1,5 +1,6 @@
 // XtmpError: the one error type, carrying a gRPC status code, message, details and metadata.
 import { Code, codeName, isCode } from "./code.js";
+import { findDetails, listDetails, type DetailReader, type StatusDetailEntry } from "./details.js";
 
 export { Code } from "./code.js";
 
@@ -10,7 +11,10 @@ export type ErrorMetadataEntry = readonly [key: string, value: string | Uint8Arr
 export interface XtmpErrorOptions {
   /** Trailing metadata sent with the status. */
   metadata?: Iterable<ErrorMetadataEntry>;
-  /** Serialized status details (e.g. google.rpc.* messages), sent as-is. */
+  /**
+   * Status details, each a serialized google.protobuf.Any, sent as-is: build them with
+   * `statusDetail(RetryInfo, { retryDelay: { seconds: 1n, nanos: 0 } })` (details.ts).
+   */
   details?: readonly Uint8Array[];
   /** The underlying error, kept locally and never sent to the peer. */
   cause?: unknown;
@@ -27,7 +31,7 @@ export class XtmpError extends Error {
   readonly rawMessage: string;
   /** Trailing metadata. */
   readonly metadata: readonly ErrorMetadataEntry[];
-  /** Serialized status details. */
+  /** Status details, each a serialized google.protobuf.Any (raw; see findDetails/listDetails). */
   readonly details: readonly Uint8Array[];
 
   /** Creates an error; `code` must be non-OK. */
@@ -38,6 +42,16 @@ export class XtmpError extends Error {
     this.rawMessage = message;
     this.metadata = [...(options.metadata ?? [])];
     this.details = [...(options.details ?? [])];
+  }
+
+  /** Every detail of `type` that decodes, e.g. `err.findDetails(RetryInfo)`; never throws on malformed details. */
+  findDetails<T>(type: DetailReader<T>): T[] {
+    return findDetails(this.details, type);
+  }
+
+  /** Every detail unpacked with its type URL, in order (bytes that are not an Any have `valid: false`). */
+  listDetails(): StatusDetailEntry[] {
+    return listDetails(this.details);
   }
 
   /**

@@ -1,7 +1,7 @@
 // In-memory transport: `memory://name` listeners and targets in one process, for testing services without ports.
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
-import type { SocketReceiver } from "./tcp.js";
+import type { SocketReceiver } from "./receiver.js";
 
 /** One end of an in-memory connection: bytes written here arrive at the peer on a later microtask, in order. */
 export class MemoryDuplex {
@@ -64,6 +64,15 @@ export class MemoryDuplex {
   }
 }
 
+/** Two connected in-memory duplexes (a `memory://` connection; also a pipe for sessions in one process). */
+export function duplexPair(): [MemoryDuplex, MemoryDuplex] {
+  const a = new MemoryDuplex();
+  const b = new MemoryDuplex();
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}
+
 // listeners by name, process-wide (what `memory://name` targets connect to)
 const listeners = new Map<string, (duplex: MemoryDuplex) => void>();
 
@@ -91,10 +100,7 @@ export function listenMemory(name: string, onConnection: (duplex: MemoryDuplex) 
 export function connectMemory(name: string): Promise<MemoryDuplex> {
   const accept = listeners.get(name);
   if (!accept) return Promise.reject(new XtmpError(Code.UNAVAILABLE, `connect to memory://${name} failed: nothing listens there`));
-  const client = new MemoryDuplex();
-  const server = new MemoryDuplex();
-  client.peer = server;
-  server.peer = client;
+  const [client, server] = duplexPair();
   accept(server);
   return Promise.resolve(client);
 }

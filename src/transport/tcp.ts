@@ -2,16 +2,7 @@
 import * as net from "node:net";
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
-
-/** Receives a socket's bytes (structurally the wire layer's ByteReceiver). */
-export interface SocketReceiver {
-  /** Bytes arrived. */
-  onData(chunk: Uint8Array): void;
-  /** The socket ended or failed. */
-  onEnd(error?: Error): void;
-  /** Buffered writes went out (see `bufferedAmount`). */
-  onDrain?(): void;
-}
+import type { SocketReceiver } from "./receiver.js";
 
 /** A TCP socket as a byte duplex. Reading starts when the first receiver is installed. */
 export class TcpDuplex {

@@ -1,7 +1,7 @@
 // WebSocket transport for browsers: the same byte duplex over the browser's WebSocket (binary messages).
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
-import type { SocketReceiver } from "./tcp.js";
+import type { SocketReceiver } from "./receiver.js";
 
 /** Writes are cut into messages of at most this many bytes (receivers accept up to 1 MiB; boundaries carry no meaning). */
 export const MAX_WS_MESSAGE = 256 << 10;

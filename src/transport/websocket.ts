@@ -6,7 +6,8 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
-import type { SocketReceiver, TcpListener } from "./tcp.js";
+import type { SocketReceiver } from "./receiver.js";
+import type { TcpListener } from "./tcp.js";
 
 /** Largest WebSocket message accepted (both sides); larger ones close the connection (1009). */
 const MAX_PAYLOAD = 1 << 20;

@@ -1,4 +1,4 @@
-// The small duplex interfaces the secure and mux layers work over, and an in-memory pair for tests.
+// The small duplex interfaces the secure and mux layers work over (an in-memory pair is transport/memory.ts).
 import type { XtmpError } from "../status/error.js";
 import type { Frame } from "./frame.js";
 import type { CloseCode } from "./frame-types.js";
@@ -66,51 +66,4 @@ export interface FrameDuplex {
    * unsent); senders of flow-controlled data should wait for the receiver's `onWritable`.
    */
   readonly writeBlocked?: boolean;
-}
-
-/** Two connected in-memory ByteDuplexes; delivery is asynchronous (microtask), like a socket. */
-export function duplexPair(): [ByteDuplex, ByteDuplex] {
-  const make = (): ByteDuplex & { peer?: ByteDuplex & { deliver(c?: Uint8Array): void }; deliver(c?: Uint8Array): void } => {
-    let receiver: ByteReceiver | undefined;
-    let pending: Array<Uint8Array | undefined> = [];
-    let closed = false;
-    const self = {
-      peer: undefined as (ByteDuplex & { deliver(c?: Uint8Array): void }) | undefined,
-      deliver(chunk?: Uint8Array): void {
-        if (!receiver) {
-          pending.push(chunk);
-          return;
-        }
-        if (chunk) receiver.onData(chunk);
-        else if (!closed) {
-          closed = true;
-          receiver.onEnd();
-        }
-      },
-      write(chunk: Uint8Array): void {
-        if (closed) return;
-        const copy = chunk.slice();
-        queueMicrotask(() => self.peer?.deliver(copy));
-      },
-      close(): void {
-        if (closed) return;
-        queueMicrotask(() => {
-          self.peer?.deliver(undefined);
-          self.deliver(undefined);
-        });
-      },
-      setReceiver(r: ByteReceiver): void {
-        receiver = r;
-        const queued = pending;
-        pending = [];
-        for (const c of queued) self.deliver(c);
-      },
-    };
-    return self;
-  };
-  const a = make();
-  const b = make();
-  a.peer = b;
-  b.peer = a;
-  return [a, b];
 }

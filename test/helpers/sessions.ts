@@ -2,7 +2,8 @@
 import { Code, XtmpError } from "../../src/status/error.js";
 import { acceptSession, connectSession, type Session } from "../../src/secure/handshake.js";
 import type { ClientSessionOptions, ServerSessionOptions } from "../../src/secure/options.js";
-import { duplexPair, type ByteDuplex } from "../../src/wire/duplex.js";
+import { duplexPair } from "../../src/transport/memory.js";
+import type { ByteDuplex } from "../../src/wire/duplex.js";
 import type { Frame } from "../../src/wire/frame.js";
 
 /** Frames and the close reason a session received. */

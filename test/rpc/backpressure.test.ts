@@ -6,7 +6,7 @@ import { pooledRecordBytes } from "../../src/secure/record-pool.js";
 import { RecordSession, type RecordSessionOptions } from "../../src/secure/record-session.js";
 import { connectTcp, listenTcp, type TcpDuplex, type TcpListener } from "../../src/transport/tcp.js";
 import { connectWebSocket, listenWebSocket, type WsDuplex } from "../../src/transport/websocket.js";
-import { duplexPair } from "../../src/wire/duplex.js";
+import { duplexPair } from "../../src/transport/memory.js";
 import { FrameFlags, FrameType } from "../../src/wire/frame-types.js";
 import type { XtmpError } from "../../src/status/error.js";
 

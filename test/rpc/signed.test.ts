@@ -6,7 +6,8 @@ import { bpciDemoImpl } from "../../services/bpci-demo.js";
 import { encodeHeaderBlock } from "../../src/rpc/header-block.js";
 import { FrameFlags } from "../../src/wire/frame-types.js";
 import { createMessageSigner } from "../../src/secure/message-signing.js";
-import { Code, createChannel, createClient, createServer, generateIdentity, nodeCrypto, type Channel } from "../../src/index.js";
+import { Code, createChannel, createClient, createServer, generateIdentity, type Channel } from "../../src/index.js";
+import { nodeCrypto } from "../../src/session.js";
 import { failure } from "../helpers/calls.js";
 
 describe("signed methods", function () {

@@ -2,7 +2,8 @@
 import { expect } from "chai";
 import { acceptSession, connectSession } from "../../src/secure/handshake.js";
 import { generateIdentity } from "../../src/secure/identity.js";
-import { duplexPair, type ByteDuplex } from "../../src/wire/duplex.js";
+import { duplexPair } from "../../src/transport/memory.js";
+import type { ByteDuplex } from "../../src/wire/duplex.js";
 import { FrameType } from "../../src/wire/frame-types.js";
 import { XtmpError } from "../../src/status/error.js";
 import { within } from "../helpers/calls.js";

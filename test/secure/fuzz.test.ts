@@ -5,7 +5,7 @@ import { Code } from "../../src/status/code.js";
 import { XtmpError } from "../../src/status/error.js";
 import { acceptSession, connectSession } from "../../src/secure/handshake.js";
 import { generateIdentity } from "../../src/secure/identity.js";
-import { duplexPair } from "../../src/wire/duplex.js";
+import { duplexPair } from "../../src/transport/memory.js";
 import { FrameType } from "../../src/wire/frame-types.js";
 import { DEFAULT_MAX_PLAINTEXT, TAG_SIZE } from "../../src/wire/record.js";
 import { within } from "../helpers/calls.js";

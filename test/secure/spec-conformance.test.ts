@@ -13,7 +13,7 @@ import type { AcceptContext, HandshakeTicket, ServerSessionOptions } from "../..
 import { buildPayload, verifyPayload } from "../../src/secure/payload.js";
 import { Code, XtmpError } from "../../src/status/error.js";
 import { crc32c } from "../../src/wire/crc32c.js";
-import { duplexPair } from "../../src/wire/duplex.js";
+import { duplexPair } from "../../src/transport/memory.js";
 import { CloseCode, FrameType } from "../../src/wire/frame-types.js";
 import { parseFrame } from "../../src/wire/frame.js";
 import { encodeTlv, parseTlv } from "../../src/wire/tlv.js";
