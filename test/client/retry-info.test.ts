@@ -6,6 +6,7 @@ import { Code, createChannel, createClient, createServer, generateIdentity, Retr
 import type { TimerHandle } from "../../src/retry/clock.js";
 import { FakeClock } from "../resolver/fake-clock.js";
 import { until } from "../helpers/calls.js";
+import { histogramCounts, points, testMeterProvider } from "../helpers/otel.js";
 
 /** A fake clock that also remembers every delay asked for. */
 class RecordingClock extends FakeClock {
@@ -20,7 +21,7 @@ describe("retries and RetryInfo", function () {
   this.timeout(20_000);
   const identity = generateIdentity();
 
-  it("an UNAVAILABLE carrying RetryInfo(1 h) makes the retry wait exactly 1 h (not the policy's 10 ms backoff), then succeed", async () => {
+  it("an UNAVAILABLE carrying RetryInfo(1 h) makes the retry wait exactly 1 h (not the policy's 10 ms backoff), then succeed; the retry is counted in xtmp.client.retries", async () => {
     const server = createServer({ identity });
     let calls = 0;
     server.add(TestServiceDefinition, {
@@ -32,10 +33,12 @@ describe("retries and RetryInfo", function () {
     });
     const { port } = await server.listen("xtmp://127.0.0.1:0");
     const clock = new RecordingClock();
+    const metrics = testMeterProvider();
     const channel = createChannel(`xtmp://127.0.0.1:${port}`, {
       serverKey: identity.publicKey,
       datagram: false,
       clock,
+      meterProvider: metrics.provider,
       serviceConfig: {
         methodConfig: [{ name: [{ service: "grpc.testing.TestService" }], retryPolicy: { maxAttempts: 3, initialBackoff: "0.01s", maxBackoff: "0.01s", backoffMultiplier: 1, retryableStatusCodes: ["UNAVAILABLE"] } }],
       },
@@ -47,6 +50,10 @@ describe("retries and RetryInfo", function () {
       clock.advance(3_600_000);
       expect((await result).username).to.equal("second try");
       expect(calls).to.equal(2);
+      const retries = await points(metrics.reader, "xtmp.client.retries");
+      expect(retries.map((p) => [p.attributes["rpc.method"], p.attributes["xtmp.retry.kind"], p.value])).to.deep.equal([["grpc.testing.TestService/UnaryCall", "policy", 1]]);
+      // one logical call, however many attempts
+      expect(histogramCounts(await points(metrics.reader, "rpc.client.call.duration"), (a) => String(a["rpc.status_code"]))).to.deep.equal({ OK: 1 });
     } finally {
       channel.close();
       await server.shutdown({ graceMs: 0 });
