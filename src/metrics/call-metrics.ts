@@ -17,23 +17,26 @@ const MAX_METHODS = 1_000;
  * are made once per method and code and reused, so recording allocates nothing.
  */
 export class CallDurations {
-  private readonly histogram: Histogram;
   private readonly byMethod = new Map<string, { method: string; byCode: Attributes[] }>();
 
-  constructor(meter: Meter | Histogram, side: "server" | "client", private readonly system: string) {
-    this.histogram = "record" in meter ? meter : meter.createHistogram(`rpc.${side}.call.duration`, {
+  private constructor(
+    private readonly histogram: Histogram,
+    private readonly system: string,
+  ) {}
+
+  /** The `rpc.{side}.call.duration` histogram of `meter`, recording with `rpc.system.name` = `system`. */
+  static create(meter: Meter, side: "server" | "client", system: string): CallDurations {
+    const histogram = meter.createHistogram(`rpc.${side}.call.duration`, {
       description: side === "server" ? "Duration of calls served, from the request headers to the status" : "Duration of calls made, from the call to its status",
       unit: "s",
       advice: { explicitBucketBoundaries: [...DURATION_BUCKETS] },
     });
-    this.side = side;
+    return new CallDurations(histogram, system);
   }
-
-  private readonly side: "server" | "client";
 
   /** The same histogram with another `rpc.system.name` (the gRPC bridge's calls). */
   withSystem(system: string): CallDurations {
-    return new CallDurations(this.histogram, this.side, system);
+    return new CallDurations(this.histogram, system);
   }
 
   /** Records a call to `path` (`/package.Service/Method`, undefined when unknown) that ended with `code`, started at `start` (performance.now()). */

@@ -30,7 +30,7 @@ export class Telemetry {
     private readonly callHook: (fn: () => void) => void,
   ) {
     const meter = resolveMeter(opts.meterProvider);
-    this.durations = meter && new CallDurations(meter, side, "xtmp");
+    this.durations = meter && CallDurations.create(meter, side, "xtmp");
     this.runtime = meter && new RuntimeMetrics(meter, side, source);
   }
 

@@ -4,6 +4,7 @@ import { TestServiceDefinition, UnimplementedServiceDefinition } from "../../gen
 import { testServiceImpl } from "../../services/test-service.js";
 import { Code, createChannel, createClient, createServer, generateIdentity } from "../../src/index.js";
 import { failure } from "../helpers/calls.js";
+import { grpcClient, unary } from "../bridge/grpc-client.js";
 import { histogramCounts, points, sumEventually, sumWhere, testMeterProvider } from "../helpers/otel.js";
 
 const byMethodAndCode = (a: Record<string, unknown>) => `${String(a["rpc.method"])} ${String(a["rpc.status_code"])}`;
@@ -80,6 +81,23 @@ describe("metrics", function () {
       wrongKey.close();
       channel.close();
       server.forceShutdown();
+    }
+  });
+
+  it("calls through the gRPC bridge are recorded with rpc.system.name grpc", async () => {
+    const serverMetrics = testMeterProvider();
+    const server = createServer({ identity, meterProvider: serverMetrics.provider });
+    server.add(TestServiceDefinition, testServiceImpl);
+    const { port } = await server.listen("grpc://127.0.0.1:0");
+    const c = grpcClient(TestServiceDefinition, `127.0.0.1:${port}`);
+    try {
+      await unary(c, "EmptyCall", {});
+      await unary(c, "EmptyCall", {});
+      const served = await points(serverMetrics.reader, "rpc.server.call.duration");
+      expect(histogramCounts(served, (a) => `${byMethodAndCode(a)} ${String(a["rpc.system.name"])}`)).to.deep.equal({ "grpc.testing.TestService/EmptyCall OK grpc": 2 });
+    } finally {
+      c.close();
+      await server.shutdown({ graceMs: 0 });
     }
   });
 });
