@@ -11,7 +11,10 @@ export interface Job {
   scenario: "unary" | "stream" | "mib" | "pingpong" | "connect" | "compression" | "scale-open" | "scale-close";
   peer: PeerName;
   ms: number;
+  /** Calls in flight (unary), or connectors running side by side (connect). */
   concurrency?: number;
+  /** stream: ask an XTMP server for batches of this many messages (`batch()`); other stacks ignore it. */
+  batch?: number;
   compression?: boolean;
   sessions?: number;
   addresses: Addresses;
@@ -62,9 +65,10 @@ async function run(job: Job): Promise<Result> {
     return { rate: calls / secs, wireBytesPerCall: (s.secure.stats.bytesSent - before) / calls, payloadBytes: payload.length };
   }
   if (job.scenario === "connect") {
+    // `concurrency` connectors each open a connection, make one call and close, in a loop
     const ttfr = hdr.build();
     let n = 0;
-    const secs = await timed(job.ms, 1, async (stop) => {
+    const secs = await timed(job.ms, job.concurrency ?? 1, async (stop) => {
       while (!stop()) {
         const t0 = performance.now();
         const c = await connectPeer(job.peer, job.addresses);
@@ -96,7 +100,7 @@ async function run(job: Job): Promise<Result> {
       case "stream": {
         let n = 0;
         const secs = await timed(job.ms, 1, async (stop) => {
-          n = await client.serverStream(100, stop);
+          n = await client.serverStream(100, stop, job.batch);
         });
         return { rate: n / secs };
       }

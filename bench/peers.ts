@@ -13,7 +13,7 @@ import {
 } from "./gen/bench/v1/bench.js";
 import { BenchServiceDefinition, type BenchServiceImplementation } from "./gen/bench/v1/bench_xtmp.js";
 import { BenchService as BenchServiceEs } from "./gen/es/bench/v1/bench_pb.js";
-import { createChannel, createClient, createServer, generateIdentity, parsePublicKey, type Channel, type CipherName } from "../src/index.js";
+import { batch, createChannel, createClient, createServer, generateIdentity, parsePublicKey, type Channel, type CipherName } from "../src/index.js";
 import { createPrometheusMeterProvider } from "../src/prometheus/index.js";
 import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import type { MeterProvider as ApiMeterProvider } from "@opentelemetry/api";
@@ -35,8 +35,8 @@ export const CAPACITY = {
 export interface PeerClient {
   /** One unary call with a payload; resolves with the response payload size. */
   unary(payload: Uint8Array, responseSize: number): Promise<number>;
-  /** Reads a server stream until `shouldStop()`; resolves with the count of messages received. */
-  serverStream(size: number, shouldStop: () => boolean): Promise<number>;
+  /** Reads a server stream until `shouldStop()`; resolves with the count of messages received (`batch`: the XTMP batch size asked of the server). */
+  serverStream(size: number, shouldStop: () => boolean, batch?: number): Promise<number>;
   /** Opens a bidi stream; `ping()` resolves after one round trip. */
   pingPong(): { ping(payload: Uint8Array): Promise<void>; close(): void };
   /** Closes connections. */
@@ -85,6 +85,11 @@ export const impl: BenchServiceImplementation = {
   unary: (req) => ({ payload: new Uint8Array(req.responseSize) }),
   async *serverStream(req, ctx) {
     const msg = { payload: new Uint8Array(req.size) };
+    if (req.batch > 1) {
+      const group = batch(Array.from({ length: req.batch }, () => msg));
+      for (let i = 0; i < req.count && !ctx.signal.aborted; i += req.batch) yield group;
+      return;
+    }
     for (let i = 0; i < req.count && !ctx.signal.aborted; i++) yield msg;
   },
   async *pingPong(reqs) {
@@ -207,9 +212,10 @@ function xtmpClient(channel: Channel): PeerClient {
   const c = createClient(BenchServiceDefinition, channel);
   return {
     unary: async (payload, responseSize) => (await c.unary({ payload, responseSize })).payload.length,
-    async serverStream(size, shouldStop) {
+    async serverStream(size, shouldStop, batch = 0) {
       let n = 0;
-      for await (const _ of c.serverStream({ count: 2_000_000_000, size })) if (++n % 256 === 0 && shouldStop()) break;
+      // every message is decoded and its payload read, batched or not
+      for await (const m of c.serverStream({ count: 2_000_000_000, size, batch })) if (m.payload.length === size && ++n % 256 === 0 && shouldStop()) break;
       return n;
     },
     pingPong() {
@@ -285,7 +291,7 @@ export async function connectPeer(peer: PeerName, a: Addresses): Promise<PeerCli
           new Promise((res, rej) => client.unary({ payload, responseSize }, (e: Error | null, r: UnaryResponse) => (e ? rej(e) : res(r.payload.length)))),
         serverStream: (size, shouldStop) =>
           new Promise((res) => {
-            const call = client.serverStream({ count: 2_000_000_000, size }) as grpc.ClientReadableStream<ServerStreamResponse>;
+            const call = client.serverStream({ count: 2_000_000_000, size, batch: 0 }) as grpc.ClientReadableStream<ServerStreamResponse>;
             let n = 0;
             call.on("data", () => {
               if (++n % 256 === 0 && shouldStop()) call.cancel();

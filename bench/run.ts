@@ -1,18 +1,27 @@
-// `npm run bench [-- --quick]`: server and client processes, peers interleaved per round, medians and ratios.
+// `npm run bench [-- --quick]`: server and client processes, a warm-up, peers interleaved per round, medians, ratios and ceilings.
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import type { Job, Result } from "./client.js";
 import { runBridge } from "./bridge.js";
+import { Ceilings } from "./ceilings.js";
 import { runFanout } from "./fanout.js";
 import { runFleet } from "./fleet.js";
 import { METRICS_PEERS, PEERS, type Addresses, type PeerName } from "./peers.js";
-import { renderMarkdown, renderRatioChart, renderLatencyChart, type Report, type ScenarioResult } from "./report.js";
+import { LIMIT_FORMULA, limitFor, renderMarkdown, renderRatioChart, renderLatencyChart, type CeilingsResult, type Report, type ScenarioResult } from "./report.js";
 import { median } from "./stats.js";
 
 const quick = process.argv.includes("--quick");
-const ROUNDS = quick ? 3 : 5;
-const MS = quick ? 350 : 1500;
+/** Measured rounds; the peer order rotates each round. */
+const ROUNDS = 3;
+/** Window of one measurement. */
+const MS = quick ? 350 : 3000;
+/** Discarded measurement of each peer before the first round of each scenario (JIT, connection pools). */
+const WARMUP_MS = quick ? 0 : 2000;
+/** Window of each AEAD/CRC ceiling measurement (the TCP ceiling uses MS). */
+const CEILING_CPU_MS = quick ? 250 : 1000;
+/** Connectors running side by side in the full-handshake capacity row. */
+const CONNECTORS = 8;
 const SCALE = quick ? [1000] : [1000, 10_000];
 
 function spawnProc(file: string): ChildProcess {
@@ -63,6 +72,7 @@ const SCENARIOS: Scenario[] = [
   { key: "mib", title: "1 MiB unary requests", unit: "MB/s", job: { scenario: "mib", ms: MS }, peers: PEERS },
   { key: "pingpong", title: "bidi ping-pong", unit: "round trips/s", job: { scenario: "pingpong", ms: MS }, peers: PEERS },
   { key: "connect", title: "new connection + first call", unit: "connections/s", job: { scenario: "connect", ms: MS }, peers: PEERS },
+  { key: "connect-c8", title: `full-handshake capacity: ${CONNECTORS} concurrent connectors, new connection + first call`, unit: "connections/s", job: { scenario: "connect", ms: MS, concurrency: CONNECTORS }, peers: PEERS },
 ];
 
 async function main(): Promise<void> {
@@ -71,26 +81,43 @@ async function main(): Promise<void> {
   const addresses = await first(server, (m) => m.addresses as Addresses | undefined);
   const client = spawnProc("bench/client.ts");
   await first(client, (m) => (m.ready ? true : undefined));
-  const total = ROUNDS * SCENARIOS.reduce((n, s) => n + s.peers.length, 0) + ROUNDS * (2 + METRICS_PEERS.length);
+  // AEAD, CRC-32C and loopback TCP ceilings, measured in each round right after the 1 MiB row they bound
+  const ceilings = await Ceilings.start({ cpuMs: CEILING_CPU_MS, tcpMs: MS });
+  const ceilingRounds: CeilingsResult[] = [];
+  const perRound = SCENARIOS.reduce((n, s) => n + s.peers.length, 0) + 2 + METRICS_PEERS.length;
+  const total = (ROUNDS + (WARMUP_MS > 0 ? 1 : 0)) * perRound + ROUNDS;
   let done = 0;
   const progress = (what: string) => process.stderr.write(`\r[${String(++done).padStart(3)}/${total}] ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s  ${what.padEnd(50)}`);
   const raw: Record<string, Record<string, Result[]>> = {};
+  // a measurement of WARMUP_MS whose result is thrown away, before the first round of a scenario
+  const warmUp = async (round: number, what: string, job: Job) => {
+    if (round > 0 || WARMUP_MS <= 0) return;
+    progress(`warm-up: ${what}`);
+    await ask(client, { ...job, ms: WARMUP_MS });
+  };
   for (let round = 0; round < ROUNDS; round++) {
     for (const sc of SCENARIOS) {
       // rotate the peer order each round so no peer always runs first (or right after a heavy one)
       const order = sc.peers.map((_, i) => sc.peers[(i + round) % sc.peers.length] as PeerName);
+      for (const peer of order) await warmUp(round, `${sc.key} ${peer}`, { ...sc.job, peer, addresses });
       for (const peer of order) {
         progress(`round ${round + 1}: ${sc.key} ${peer}`);
         const r = await ask(client, { ...sc.job, peer, addresses });
         ((raw[sc.key] ??= {})[peer] ??= [])[round] = r;
       }
+      if (sc.key === "mib") {
+        progress(`round ${round + 1}: ceilings (AEAD, CRC-32C, loopback TCP)`);
+        ceilingRounds[round] = await ceilings.measure();
+      }
     }
     // metrics off vs on (unary c=128), interleaved and rotated like the scenarios
-    for (let i = 0; i < METRICS_PEERS.length; i++) {
-      const peer = METRICS_PEERS[(i + round) % METRICS_PEERS.length] as PeerName;
+    const metricsOrder = METRICS_PEERS.map((_, i) => METRICS_PEERS[(i + round) % METRICS_PEERS.length] as PeerName);
+    for (const peer of metricsOrder) await warmUp(round, `metrics ${peer}`, { scenario: "unary", ms: MS, concurrency: 128, peer, addresses });
+    for (const peer of metricsOrder) {
       progress(`round ${round + 1}: metrics ${peer}`);
       ((raw.metrics ??= {})[peer] ??= [])[round] = await ask(client, { scenario: "unary", ms: MS, concurrency: 128, peer, addresses });
     }
+    for (const on of [true, false]) await warmUp(round, `compression ${on ? "on" : "off"}`, { scenario: "compression", peer: "xtmp-aesgcm", ms: MS, compression: on, addresses });
     for (const on of [true, false]) {
       progress(`round ${round + 1}: compression ${on ? "on" : "off"}`);
       const r = await ask(client, { scenario: "compression", peer: "xtmp-aesgcm", ms: MS, compression: on, addresses });
@@ -114,9 +141,23 @@ async function main(): Promise<void> {
   process.stderr.write("\n");
   server.kill();
   client.kill();
-  const fleet = await runFleet({ rounds: ROUNDS, ms: MS, concurrency: 128 });
-  const fanout = await runFanout({ rounds: ROUNDS, ms: MS });
-  const bridge = await runBridge({ rounds: ROUNDS, ms: MS, concurrency: 16 });
+  await ceilings.stop();
+  const ceilingMedians = ceilings.result();
+  // a failing secondary scenario is reported (stderr and the report's `failures`), not allowed to discard the run
+  const failures: string[] = [];
+  const secondary = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (err) {
+      const msg = `${name}: ${err instanceof Error ? err.message : String(err)}`;
+      process.stderr.write(`\n${msg}\n`);
+      failures.push(msg);
+      return undefined;
+    }
+  };
+  const fleet = await secondary("fleet", () => runFleet({ rounds: ROUNDS, ms: MS, concurrency: 128 }));
+  const fanout = await secondary("fanout", () => runFanout({ rounds: ROUNDS, ms: MS }));
+  const bridge = await secondary("bridge", () => runBridge({ rounds: ROUNDS, ms: MS, concurrency: 16 }));
 
   const scenarios: ScenarioResult[] = SCENARIOS.map((sc) => {
     const byPeer = raw[sc.key] ?? {};
@@ -128,7 +169,10 @@ async function main(): Promise<void> {
         // ratios round by round against grpc-js TLS, then the median
         const ratio = median(rs.map((r, i) => (r.rate ?? NaN) / (base[i]?.rate ?? NaN)));
         const lat = rs[0]?.p50 !== undefined ? { p50: metric("p50"), p99: metric("p99"), p999: metric("p999") } : undefined;
-        return [p, { value: metric("rate"), ratioVsGrpcTls: ratio, ...(lat ? { latencyMs: lat } : {}), ...(rs[0]?.ttfrMs !== undefined ? { ttfrMs: metric("ttfrMs") } : {}) }];
+        const value = metric("rate");
+        // the bulk row against the ceilings of the same round, then the median (like the ratios)
+        const limit = sc.key === "mib" ? { limitMBps: limitFor(p, ceilingMedians), percentOfLimit: median(rs.map((r, i) => (100 * (r.rate ?? NaN)) / limitFor(p, ceilingRounds[i] ?? ceilingMedians))) } : {};
+        return [p, { value, ratioVsGrpcTls: ratio, ...(lat ? { latencyMs: lat } : {}), ...(rs[0]?.ttfrMs !== undefined ? { ttfrMs: metric("ttfrMs") } : {}), ...limit }];
       }),
     );
     return { key: sc.key, title: sc.title, unit: sc.unit, peers };
@@ -142,6 +186,7 @@ async function main(): Promise<void> {
     mode: quick ? "quick" : "full",
     rounds: ROUNDS,
     msPerMeasurement: MS,
+    warmupMs: WARMUP_MS,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? "?", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     versions: { "xtmp-rpc": (JSON.parse(readFileSync("package.json", "utf8")) as { version: string }).version, "@grpc/grpc-js": pkg("@grpc/grpc-js"), "@connectrpc/connect-node": pkg("@connectrpc/connect-node") },
     scenarios,
@@ -158,9 +203,12 @@ async function main(): Promise<void> {
       const off = raw.metrics?.["xtmp-aesgcm"] ?? [];
       return { peer, callsPerSecond: median(rs.map((r) => r.rate ?? NaN)), ratioVsOff: median(rs.map((r, i) => (r.rate ?? NaN) / (off[i]?.rate ?? NaN))), p50Ms: median(rs.map((r) => r.p50 ?? NaN)) };
     }),
-    fleet,
-    fanout,
-    bridge,
+    ...(fleet ? { fleet } : {}),
+    ...(fanout ? { fanout } : {}),
+    ...(bridge ? { bridge } : {}),
+    ...(failures.length ? { failures } : {}),
+    ceilings: ceilingMedians,
+    limitFormula: LIMIT_FORMULA,
     durationSeconds: (Date.now() - started) / 1000,
   };
   mkdirSync("bench/results", { recursive: true });

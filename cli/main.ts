@@ -18,7 +18,7 @@ commands:
   keygen --out DIR                          create an Ed25519 identity in DIR (identity.json, identity.pub)
   serve --listen HOST:PORT [--keys DIR] [--insecure] [--ws HOST:PORT] [--limits JSON] [--server-id NAME]
         [--trusted-proxies CIDR[,CIDR...]] [--bus nats://HOST:PORT[,nats://HOST:PORT...]] [--grpc-listen HOST:PORT]
-        [--metrics HOST:PORT]
+        [--metrics HOST:PORT] [--workers N]
                                             serve BPCI (demo), the interop TestService and health until
                                             SIGINT/SIGTERM, then drain; --ws also listens for XTMP over
                                             WebSocket at ws://HOST:PORT/xtmp; --limits merges a JSON
@@ -30,6 +30,11 @@ commands:
                                             http://HOST:PORT/metrics
                                             --server-id names this server in TestService replies
                                             that ask for it (default hostname:port);
+                                            --workers N: serve from N worker processes sharing the
+                                            ports (one per core; default 0 = this process); every
+                                            worker uses this process's key, counters are per process
+                                            (STATS here lists the workers), each worker keeps its own
+                                            embedded BPCI ledger unless --bus is given
                                             --trusted-proxies: TCP connections from these IPs/CIDRs
                                             (e.g. 127.0.0.1,10.0.0.0/8,::1) must start with a PROXY
                                             protocol v2 header (HAProxy send-proxy-v2) naming the
@@ -99,11 +104,15 @@ async function serve(flags: Map<string, string>, io: Io, stop: Promise<void>): P
   const health = new HealthRegistry();
   const bus = flags.get("--bus");
   if (bus !== undefined && !/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/.test(bus)) throw new UsageError("--bus needs nats://HOST:PORT[,nats://HOST:PORT...]");
+  const workers = Number(flags.get("--workers") ?? 0);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 1024) throw new UsageError("--workers needs a whole number from 0 to 1024");
   const metricsAt = flags.get("--metrics");
+  if (metricsAt !== undefined && workers > 0) throw new UsageError("--metrics is per process: not with --workers");
   if (metricsAt !== undefined && !/^(\[[^\]\s]+\]|[^:\s[\]]+):\d{1,5}$/.test(metricsAt)) throw new UsageError("--metrics needs HOST:PORT");
   const prometheus = metricsAt !== undefined ? createPrometheusMeterProvider() : undefined;
   const bpci = createBpciService({ ...(bus !== undefined ? { bus, nats: { log: (line: string) => io.out(line) } } : {}), health });
-  const server = createServer({ ...limits, ...(identity ? { identity } : {}), ...(prometheus ? { meterProvider: prometheus } : {}), insecure, reflection: true, onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
+  const server = createServer({ ...limits, ...(identity ? { identity } : {}), ...(prometheus ? { meterProvider: prometheus } : {}), insecure, reflection: true, ...(workers > 0 ? { workers, onWorkerExit: (e) => io.err(`worker ${e.index} (pid ${e.pid}) exited: ${e.signal ?? `code ${e.code}`}; restarting in ${e.restartInMs ?? "-"} ms`) } : {}), onError: (e, m) => io.err(`handler error in ${m}: ${String(e)}`) });
+  if (server.worker !== undefined) io = { ...io, out: () => undefined }; // the primary reports for all
   let serverId = flags.get("--server-id") ?? hostname();
   server.add(BpciServiceDefinition, bpci.impl).add(TestServiceDefinition, createTestService({ serverId: () => serverId })).add(HealthDefinition, health.impl);
   // installed before the address is printed: whoever reads it may ask for STATS at once
@@ -195,7 +204,7 @@ export async function main(argv: readonly string[], io: Io = { out: console.log,
         return 0;
       }
       case "serve":
-        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value", "--server-id": "value", "--trusted-proxies": "value", "--bus": "value", "--grpc-listen": "value", "--metrics": "value" }), io, stop);
+        return await serve(parseFlags(rest, { "--listen": "value", "--keys": "value", "--insecure": "flag", "--ws": "value", "--limits": "value", "--server-id": "value", "--trusted-proxies": "value", "--bus": "value", "--grpc-listen": "value", "--metrics": "value", "--workers": "value" }), io, stop);
       case "call":
       case "list":
       case "describe":

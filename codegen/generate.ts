@@ -253,11 +253,11 @@ function emitFile(file: DescFile, options: GeneratorOptions, descriptors: string
         case "unary":
           return `(request: ${x.req}, ctx: ServerContext): Promise<${resOut}> | ${resOut}`;
         case "server_streaming":
-          return `(request: ${x.req}, ctx: ServerContext): AsyncIterable<${resOut}>`;
+          return `(request: ${x.req}, ctx: ServerContext): AsyncIterable<Streamed<${resOut}>>`;
         case "client_streaming":
           return `(requests: AsyncIterable<${x.req}>, ctx: ServerContext): Promise<${resOut}> | ${resOut}`;
         default:
-          return `(requests: AsyncIterable<${x.req}>, ctx: ServerContext): AsyncIterable<${resOut}>`;
+          return `(requests: AsyncIterable<${x.req}>, ctx: ServerContext): AsyncIterable<Streamed<${resOut}>>`;
       }
     };
     body.push(
@@ -285,7 +285,7 @@ function emitFile(file: DescFile, options: GeneratorOptions, descriptors: string
   return head + [...descriptors, ...body].join("\n");
 }
 
-const RUNTIME_TYPES = ["CallOptions", "DeepPartial", "MethodDescriptor", "ServerContext", "ServiceDescriptor", "StreamInput"];
+const RUNTIME_TYPES = ["CallOptions", "DeepPartial", "MethodDescriptor", "ServerContext", "ServiceDescriptor", "StreamInput", "Streamed"];
 
 /** The runtime type names a generated body uses, sorted. */
 function runtimeTypes(body: string): string {

@@ -28,6 +28,7 @@ export {
 } from "./status/details.js";
 export { Metadata, type MetadataInit, type MetadataValue } from "./rpc/metadata.js";
 export type { CallOptions, DatagramCallStats, StreamInput } from "./rpc/call-options.js";
+export { batch, MessageBatch, type Streamed } from "./rpc/batch.js";
 export { createContextKey, ContextValues, type CallTransport, type ContextKey, type ServerContext } from "./rpc/context.js";
 export type { TelemetryOptions } from "./metrics/telemetry.js";
 export type { EventListener, EventSide, GoAwayEvent, HandshakeFailedEvent, SessionClosedEvent, SessionOpenedEvent, XtmpEvent } from "./metrics/events.js";

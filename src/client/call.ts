@@ -2,6 +2,7 @@
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import { AsyncQueue, mapQueue } from "../rpc/async-queue.js";
+import { batchItems } from "../rpc/batch.js";
 import { setLongTimeout, type LongTimer } from "../rpc/deadline.js";
 import type { ClientRequest, ClientResponse } from "../rpc/interceptor.js";
 import { decodeMessage } from "../rpc/message-codec.js";
@@ -105,8 +106,27 @@ export class ClientCall implements AttemptOwner {
       this.trailerReject = rej;
     });
     trailer.catch(() => undefined); // the failure is reported through `messages`
-    this.response = { header, trailer, messages: mapQueue(this.responses, ([bytes, flags]) => this.decodeResponse(bytes, flags)) };
+    this.response = {
+      header,
+      trailer,
+      messages: mapQueue(
+        this.responses,
+        ([bytes, flags]) => this.decodeResponse(bytes, flags),
+        (item) => this.expandBatch(item),
+      ),
+    };
     this.start();
+  }
+
+  /** The messages of a batch response (undefined for an ordinary one); a malformed batch ends the call. */
+  private expandBatch(item: [Uint8Array, number]): Array<[Uint8Array, number]> | undefined {
+    try {
+      return batchItems(item, this.env.maxRecvMessage);
+    } catch (err) {
+      const e = XtmpError.from(err, Code.INTERNAL);
+      this.cancel(e);
+      throw e;
+    }
   }
 
   /** Verifies (signed methods) and decodes one response; a bad one ends the call. */

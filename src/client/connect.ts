@@ -18,6 +18,18 @@ import type { ChannelOptions } from "./options.js";
 import type { Telemetry } from "../metrics/telemetry.js";
 import { sessionCounters } from "../metrics/runtime-metrics.js";
 import { HandshakeError } from "../secure/handshake-error.js";
+import { TicketCache } from "../secure/ticket-cache.js";
+
+// each channel's own ticket cache, when it was given none (its options object is the channel's own)
+const channelCaches = new WeakMap<ChannelOptions, TicketCache>();
+
+function ticketCacheOf(opts: ChannelOptions): TicketCache | undefined {
+  if (opts.ticketCache === false || opts.insecure || opts.postQuantum) return undefined;
+  if (opts.ticketCache) return opts.ticketCache;
+  let cache = channelCaches.get(opts);
+  if (!cache) channelCaches.set(opts, (cache = new TicketCache()));
+  return cache;
+}
 
 /** A live session of the channel. */
 export interface ChannelSession {
@@ -76,10 +88,21 @@ export async function openChannelSession(address: string, opts: ChannelOptions, 
     duplex = await dial(opts.fallback, timeoutMs);
     onFallback = true;
   }
-  const transport = transportOf(onFallback ? (opts.fallback as string) : address);
+  const endpoint = onFallback ? (opts.fallback as string) : address;
+  const transport = transportOf(endpoint);
+  const cache = ticketCacheOf(opts);
+  const resume = cache?.resumption(endpoint, opts.identity?.publicKey);
   let secure: Session;
   try {
-    secure = await connectSession(duplex, opts);
+    try {
+      secure = await connectSession(duplex, opts, resume);
+    } catch (err) {
+      if (!(resume?.ticket && err instanceof HandshakeError && err.reason === "ticket_rejected")) throw err;
+      // the server refused the ticket (restarted, rotated its keys...): drop it and run a full
+      // handshake on a fresh connection; the application sees no error
+      cache?.delete(resume.key, resume.ticket);
+      secure = await connectSession(await dial(endpoint, timeoutMs), opts, { store: resume.store });
+    }
   } catch (err) {
     const reason = err instanceof HandshakeError ? err.reason : "internal";
     telemetry.runtime?.handshake(reason);

@@ -7,6 +7,7 @@ import type { Clock } from "../retry/clock.js";
 import type { ServiceConfigInput } from "../retry/service-config.js";
 import type { ResolverFactory } from "../resolver/resolver.js";
 import type { TelemetryOptions } from "../metrics/telemetry.js";
+import type { TicketCache } from "../secure/ticket-cache.js";
 
 /** Channel options. */
 export interface ChannelOptions extends ClientSessionOptions, TelemetryOptions {
@@ -29,6 +30,12 @@ export interface ChannelOptions extends ClientSessionOptions, TelemetryOptions {
   datagram?: boolean;
   /** Where to send UDP when it is not the server's TCP host:port (a UDP relay or load balancer). */
   datagramAddress?: string;
+  /**
+   * Session tickets for resumed handshakes (PROTOCOL.md §4.2): reconnecting to an endpoint skips the
+   * static DH and signatures. Default: a cache of this channel's own (256 endpoints); pass one
+   * TicketCache to several channels with the same `identity` to share tickets; `false` = always a full handshake.
+   */
+  ticketCache?: TicketCache | false;
   /** Decompressed bytes per second a session's responses may cost beyond 8x their compressed size (default 64 MiB; more fail RESOURCE_EXHAUSTED). */
   maxDecompressedBytesPerSecond?: number;
   /** Exceptions that are nobody's protocol error (bugs) caught in the channel's sessions; the session involved is closed. */

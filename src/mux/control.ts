@@ -11,6 +11,8 @@ export enum SettingId {
   MAX_CONCURRENT_STREAMS = 2,
   /** Initial flow-control window of the whole session, in bytes. */
   SESSION_WINDOW = 3,
+  /** 1: the sender accepts DATA frames with the BATCH flag (§11.7); 0 or absent: it does not. */
+  BATCH_MESSAGES = 4,
 }
 
 /** Settings of one side of a session. */
@@ -21,10 +23,12 @@ export interface MuxSettings {
   maxConcurrentStreams: number;
   /** Initial session window (default 16 MiB). */
   sessionWindow: number;
+  /** Whether the side accepts batched messages (assumed false for a peer until its SETTINGS say otherwise). */
+  batchMessages: boolean;
 }
 
 /** Defaults both sides assume until the peer's SETTINGS arrive. */
-export const DEFAULT_SETTINGS: MuxSettings = { initialStreamWindow: 1 << 20, maxConcurrentStreams: 1000, sessionWindow: 16 << 20 };
+export const DEFAULT_SETTINGS: MuxSettings = { initialStreamWindow: 1 << 20, maxConcurrentStreams: 1000, sessionWindow: 16 << 20, batchMessages: false };
 /**
  * Flow-control credit every DATA frame costs on top of its payload bytes (both windows), so empty
  * and tiny messages are not free: the memory a peer can make us queue is bounded by the windows.
@@ -57,9 +61,14 @@ function readAll(payload: Uint8Array, what: string, count?: number): number[] {
   return out;
 }
 
-/** SETTINGS payload: (id varint, value varint) pairs. */
+/** SETTINGS payload: (id varint, value varint) pairs. This implementation always accepts batches (BATCH_MESSAGES = 1). */
 export function encodeSettings(s: MuxSettings): Uint8Array {
-  return varints([SettingId.INITIAL_STREAM_WINDOW, s.initialStreamWindow, SettingId.MAX_CONCURRENT_STREAMS, s.maxConcurrentStreams, SettingId.SESSION_WINDOW, s.sessionWindow]);
+  return varints([
+    SettingId.INITIAL_STREAM_WINDOW, s.initialStreamWindow,
+    SettingId.MAX_CONCURRENT_STREAMS, s.maxConcurrentStreams,
+    SettingId.SESSION_WINDOW, s.sessionWindow,
+    SettingId.BATCH_MESSAGES, 1,
+  ]);
 }
 
 /** Parses SETTINGS over `base`; unknown ids are ignored, windows over 2^31-1 are errors. */
@@ -80,6 +89,10 @@ export function decodeSettings(payload: Uint8Array, base: MuxSettings): MuxSetti
       case SettingId.SESSION_WINDOW:
         if (value > MAX_WINDOW) bad("SETTINGS");
         out.sessionWindow = value;
+        break;
+      case SettingId.BATCH_MESSAGES:
+        if (value > 1) bad("SETTINGS");
+        out.batchMessages = value === 1;
         break;
     }
   }

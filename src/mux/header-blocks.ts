@@ -39,6 +39,17 @@ export function sendHeaderBlock(sink: FrameSink, type: FrameType, streamId: numb
 }
 
 /**
+ * A frame while no header block is open, unless it starts one (a header frame with MORE_HEADERS,
+ * which takes a HeaderAssembler): the frame itself, or a header frame over the limit as oversize.
+ */
+export function acceptUnfragmented(f: Frame, maxBytes: number): Frame | HeaderFrame {
+  if (f.type === FrameType.CONTINUATION) protocol(`CONTINUATION on stream ${f.streamId} without a header block in progress`);
+  if (!isHeaderType(f.type)) return f;
+  if (f.streamId === 0) protocol(`frame type 0x${f.type.toString(16)} is not valid on stream 0`);
+  return f.payload.length > maxBytes ? { ...f, payload: EMPTY, oversize: true } : f;
+}
+
+/**
  * Reassembles fragmented header blocks. While a block is open, the only frame the peer may send is
  * the next CONTINUATION on the same stream (anything else is a protocol error). Bytes held never
  * exceed the limit: once a block outgrows it, the rest is counted and discarded.
@@ -66,16 +77,12 @@ export class HeaderAssembler {
       this.open = undefined;
       return { ...open.first, flags: open.first.flags & ~FrameFlags.MORE_HEADERS, payload: open.oversize ? EMPTY : (open.parts.length === 1 ? (open.parts[0] as Uint8Array) : concatBytes(open.parts, open.size)), oversize: open.oversize };
     }
-    if (f.type === FrameType.CONTINUATION) protocol(`CONTINUATION on stream ${f.streamId} without a header block in progress`);
-    if (!isHeaderType(f.type)) return f;
+    if (!(f.flags & FrameFlags.MORE_HEADERS) || !isHeaderType(f.type)) return acceptUnfragmented(f, this.maxBytes);
     if (f.streamId === 0) protocol(`frame type 0x${f.type.toString(16)} is not valid on stream 0`);
-    if (f.flags & FrameFlags.MORE_HEADERS) {
-      const block = { first: { ...f, payload: EMPTY }, parts: [], size: 0, oversize: false };
-      this.add(block, f.payload);
-      this.open = block;
-      return undefined;
-    }
-    return f.payload.length > this.maxBytes ? { ...f, payload: EMPTY, oversize: true } : f;
+    const block = { first: { ...f, payload: EMPTY }, parts: [], size: 0, oversize: false };
+    this.add(block, f.payload);
+    this.open = block;
+    return undefined;
   }
 
   private add(block: { parts: Uint8Array[]; size: number; oversize: boolean }, payload: Uint8Array): void {

@@ -1,77 +1,90 @@
-// Keepalive and RTT probes of a session: outstanding PINGs, their answers, and the idle PING timer.
+// Keepalive and RTT probes of a session: outstanding PINGs, their answers, and when the next keepalive PING is due.
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
-import { FrameFlags } from "../wire/frame-types.js";
-import { protocol } from "./errors.js";
+import { FrameType } from "../wire/frame-types.js";
 
-/** What the keepalive needs from its session. */
+/** What the keepalive needs from its session (the session itself: no closures per session). */
 export interface KeepaliveHost {
-  /** Sends a PING (not an answer) with this payload. */
-  sendPing(payload: Uint8Array): void;
-  /** Answers the peer's PING (PING ACK with the same payload); may throw when the peer exceeds its budget. */
-  answer(payload: Uint8Array): void;
+  /** Sends a frame (a PING here). */
+  sendFrame(type: FrameType, flags: number, streamId: number, payload: Uint8Array): void;
   /** Closes the session (no answer in time). */
-  close(error: XtmpError): void;
+  close(error?: XtmpError): void;
 }
 
-/** Outstanding PINGs and the periodic keepalive check. */
+interface Ping {
+  payload: Uint8Array;
+  sentAt: number;
+  resolve: (rtt: number) => void;
+}
+
+/**
+ * Outstanding PINGs and the keepalive rule: after `idleMs` without a frame from the peer, send a
+ * PING; close when a PING stays unanswered for `timeoutMs`. Holds no timer: the session's timers
+ * call `check()` when it says the next check is due.
+ */
 export class Keepalive {
-  private outstanding: { payload: Uint8Array; sentAt: number; resolve: (rtt: number) => void }[] = [];
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private lastActivity = Date.now();
+  private outstanding: Ping[] | undefined;
+  private lastActivity: number;
 
   constructor(
     private readonly host: KeepaliveHost,
-    private readonly idleMs: number | undefined,
-    timeoutMs: number,
+    /** Idle time before a keepalive PING (0 = none: only `ping()` sends PINGs). */
+    readonly idleMs: number,
+    private readonly timeoutMs: number,
+    private readonly now: () => number,
   ) {
-    if (idleMs) {
-      this.timer = setInterval(() => this.check(timeoutMs), Math.min(idleMs, timeoutMs));
-      this.timer.unref?.();
-    }
+    this.lastActivity = now();
   }
 
-  /** A frame arrived. */
-  touch(): void {
-    this.lastActivity = Date.now();
+  /** A frame arrived at `now`. */
+  touch(now: number): void {
+    this.lastActivity = now;
   }
 
   /** Sends a PING; resolves with the round-trip time (NaN if the session closes first). */
   ping(): Promise<number> {
+    const sentAt = this.now();
     const payload = new Uint8Array(8);
-    new DataView(payload.buffer).setFloat64(0, performance.now());
+    new DataView(payload.buffer).setFloat64(0, sentAt);
     return new Promise((resolve) => {
-      this.outstanding.push({ payload, sentAt: performance.now(), resolve });
-      this.host.sendPing(payload);
+      (this.outstanding ??= []).push({ payload, sentAt, resolve });
+      this.host.sendFrame(FrameType.PING, 0, 0, payload);
     });
   }
 
-  /** A PING arrived: answer it, or match an answer to ours. */
-  onPing(flags: number, payload: Uint8Array): void {
-    if (payload.length !== 8) protocol("PING payload must be 8 bytes");
-    if (flags & FrameFlags.ACK) this.answered(payload);
-    else this.host.answer(payload.slice());
+  /** A PING ACK arrived: settle the PING it answers (unknown answers are ignored). */
+  answered(payload: Uint8Array): void {
+    const list = this.outstanding;
+    const i = list ? list.findIndex((p) => p.payload.every((b, j) => b === payload[j])) : -1;
+    if (!list || i < 0) return;
+    const [p] = list.splice(i, 1);
+    p?.resolve(this.now() - p.sentAt);
   }
 
-  private answered(payload: Uint8Array): void {
-    const i = this.outstanding.findIndex((p) => p.payload.every((b, j) => b === payload[j]));
-    if (i < 0) return;
-    const [p] = this.outstanding.splice(i, 1);
-    p?.resolve(performance.now() - p.sentAt);
-  }
-
-  /** Stops the timer and settles outstanding PINGs. */
+  /** Settles outstanding PINGs (the session closed). */
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    for (const p of this.outstanding.splice(0)) p.resolve(Number.NaN);
+    for (const p of this.outstanding?.splice(0) ?? []) p.resolve(Number.NaN);
   }
 
-  private check(timeoutMs: number): void {
-    const stale = this.outstanding.find((p) => performance.now() - p.sentAt > timeoutMs);
-    if (stale) {
-      this.host.close(new XtmpError(Code.UNAVAILABLE, `keepalive: no PING answer within ${timeoutMs} ms`));
-      return;
+  /**
+   * Applies the rule at `now`: closes the session when a PING is unanswered for longer than
+   * `timeoutMs`, sends a keepalive PING after `idleMs` without a frame. Returns the milliseconds
+   * until the next check is due (Infinity with keepalive off).
+   */
+  check(now: number): number {
+    if (this.idleMs <= 0) return Infinity;
+    const oldest = this.outstanding?.[0];
+    if (oldest) {
+      const late = now - oldest.sentAt - this.timeoutMs;
+      if (late > 0) {
+        this.host.close(new XtmpError(Code.UNAVAILABLE, `keepalive: no PING answer within ${this.timeoutMs} ms`));
+        return Infinity;
+      }
+      return Math.max(1, 1 - late);
     }
-    if (Date.now() - this.lastActivity >= (this.idleMs ?? 0) && this.outstanding.length === 0) void this.ping();
+    const quiet = now - this.lastActivity;
+    if (quiet < this.idleMs) return Math.max(1, this.idleMs - quiet);
+    void this.ping();
+    return this.timeoutMs + 1;
   }
 }

@@ -4,15 +4,15 @@ import { XtmpError } from "../status/error.js";
 import type { FrameDuplex, FrameReceiver } from "../wire/duplex.js";
 import type { Frame } from "../wire/frame.js";
 import { CloseCode, FrameFlags, FrameType } from "../wire/frame-types.js";
-import { RateBudget } from "./budget.js";
-import { DATA_FRAME_CHARGE, DEFAULT_SETTINGS, MAX_WINDOW, type MuxSettings } from "./control.js";
+import { DATA_FRAME_CHARGE, DEFAULT_SETTINGS, MAX_WINDOW } from "./control.js";
 import { decodeGoAway, decodeReset, decodeSettings, decodeWindowUpdate, encodeGoAway, encodeSettings, encodeWindowUpdate } from "./control.js";
-import { abuse, abuseErrors, callHook, protocol } from "./errors.js";
-import { DEFAULT_MAX_HEADER_BYTES, HeaderAssembler, sendHeaderBlock, type HeaderFrame } from "./header-blocks.js";
+import { abuseErrors, callHook, protocol } from "./errors.js";
+import { acceptUnfragmented, HeaderAssembler, sendHeaderBlock, type HeaderFrame } from "./header-blocks.js";
 import { Keepalive } from "./keepalive.js";
-import { Lifetime } from "./lifetime.js";
-import { LocalStreams, STREAM_ID_RESERVE } from "./local-streams.js";
-import { DEFAULT_MAX_QUEUED_STREAMS, DEFAULT_MUX_LIMITS, type MuxLimits, type MuxOptions, type MuxStats } from "./options.js";
+import { STREAM_ID_RESERVE } from "./local-streams.js";
+import type { MuxOptions } from "./options.js";
+import { MuxSessionState, perfNow } from "./session-state.js";
+import { SessionTimers } from "./session-timers.js";
 import { MuxStream, type StreamHandler, type StreamHost } from "./stream.js";
 
 export { DEFAULT_MAX_QUEUED_STREAMS, DEFAULT_MUX_LIMITS, type MuxLimits, type MuxOptions, type MuxStats } from "./options.js";
@@ -20,98 +20,15 @@ export { DEFAULT_MAX_HEADER_BYTES } from "./header-blocks.js";
 export { STREAM_ID_RESERVE } from "./local-streams.js";
 
 /** Many streams over one session. */
-export class MuxSession implements FrameReceiver, StreamHost {
-  /** Session-level credit the peer gave us. */
-  sessionSendWindow = DEFAULT_SETTINGS.sessionWindow;
-  /** Largest message accepted. */
-  readonly maxRecvMessage: number;
-  /** Largest header block accepted (all fragments of an OPEN, HEADERS or TRAILERS). */
-  readonly maxHeaderBytes: number;
-  private readonly local: MuxSettings;
-  private peer: MuxSettings = { ...DEFAULT_SETTINGS };
-  // until the peer acknowledges our SETTINGS it may still be using the defaults, so we accept
-  // at least the default windows for streams it opens before then (as HTTP/2 does)
-  private settingsAcked = false;
-  private sessionRecvWindow: number;
-  private sessionUnacked = 0;
-  private readonly streams = new Map<number, MuxStream>();
-  private readonly own: LocalStreams;
-  private readonly limits: MuxLimits;
-  private readonly controlBudget: RateBudget;
-  private readonly resetBudget: RateBudget;
-  // peer-opened streams whose slot is busy (open, or held by a running handler)
-  private busy = 0;
-  private lifetime: Lifetime | undefined;
-  private readonly blockedStreams = new Set<MuxStream>();
-  private lastRemoteId = 0;
-  private opened = 0;
-  private goAwaySent = false;
-  private stalls = 0;
-  private goAwayReceived = false;
-  // no new streams by local decision (retire()); the session closes once its streams are done
-  private retiring = false;
-  private closed = false;
-  private readonly headerBlocks: HeaderAssembler;
-  private readonly keepalive: Keepalive;
-  private drainWaiters: Array<() => void> = [];
-
-  constructor(
-    private readonly duplex: FrameDuplex,
-    private readonly opts: MuxOptions,
-  ) {
-    this.local = { ...DEFAULT_SETTINGS, ...opts.settings };
-    this.sessionRecvWindow = Math.max(this.local.sessionWindow, DEFAULT_SETTINGS.sessionWindow);
-    this.maxRecvMessage = opts.maxRecvMessage ?? 4 << 20;
-    this.maxHeaderBytes = opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
-    this.headerBlocks = new HeaderAssembler(this.maxHeaderBytes);
-    this.own = new LocalStreams(opts.firstStreamId ?? (opts.isClient ? 1 : 2), opts.maxQueuedStreams ?? DEFAULT_MAX_QUEUED_STREAMS);
-    this.limits = { ...DEFAULT_MUX_LIMITS, ...opts.limits };
-    this.controlBudget = new RateBudget(this.limits.controlFramesPerSecond, this.limits.controlFramesPerSecond * 4);
-    this.resetBudget = new RateBudget(this.limits.resetsPerSecond, this.limits.resetsPerSecond * 5);
-    const answer = (p: Uint8Array) => (this.spendControl("PING"), this.sendFrame(FrameType.PING, FrameFlags.ACK, 0, p));
-    this.keepalive = new Keepalive({ sendPing: (p) => this.sendFrame(FrameType.PING, 0, 0, p), answer, close: (e) => this.close(e) }, opts.keepaliveMs, opts.keepaliveTimeoutMs ?? 20_000);
+export class MuxSession extends MuxSessionState implements FrameReceiver, StreamHost {
+  constructor(duplex: FrameDuplex, opts: MuxOptions) {
+    super(duplex, opts);
+    if (opts.keepaliveMs) this.keepalive = new Keepalive(this, opts.keepaliveMs, opts.keepaliveTimeoutMs ?? 20_000, perfNow);
     duplex.setReceiver(this);
     if (this.closed) return;
     this.sendFrame(FrameType.SETTINGS, 0, 0, encodeSettings(this.local));
-    if (!opts.isClient) this.lifetime = new Lifetime({ isIdle: () => this.streams.size === 0 && this.busy === 0, goAway: (r) => this.goAway(r), close: (e) => this.close(e), drained: () => this.drained() }, this.limits);
-  }
-
-  /** Largest DATA payload. */
-  get maxFramePayload(): number {
-    return this.duplex.maxFramePayload;
-  }
-
-  /** The transport holds too many unsent bytes (a peer that does not read): DATA waits. */
-  get writeBlocked(): boolean {
-    return this.duplex.writeBlocked === true;
-  }
-
-  /** Counters. */
-  get stats(): MuxStats {
-    return { activeStreams: this.streams.size, queuedStreams: this.own.waiting.length, streamsOpened: this.opened, busySlots: this.busy, queueRefusals: this.own.queueRefusals, headerBlockBytes: this.headerBlocks.bufferedBytes, flowControlStalls: this.stalls };
-  }
-
-  /** Streams open or waiting for a slot now (what least-request balancing compares). */
-  get load(): number {
-    return this.streams.size + this.own.waiting.length;
-  }
-
-  /**
-   * Whether new calls should use this session: false once it closed, is going away, retires, or has
-   * fewer than STREAM_ID_RESERVE stream ids left (then the owner opens a new session, as after GOAWAY).
-   */
-  get isAvailable(): boolean {
-    return this.accepting && this.own.spareIds > STREAM_ID_RESERVE;
-  }
-
-  // whether openStream() takes streams at all (the id reserve serves callers that obtained the session earlier)
-  private get accepting(): boolean {
-    return !this.closed && !this.goAwayReceived && !this.goAwaySent && !this.retiring;
-  }
-
-  /** Whether the session has closed. */
-  get isClosed(): boolean {
-    return this.closed;
+    const limits = opts.isClient ? undefined : this.limits;
+    if (SessionTimers.needed(limits, this.keepalive)) this.timers = new SessionTimers(this, limits, this.keepalive);
   }
 
   /**
@@ -122,17 +39,18 @@ export class MuxSession implements FrameReceiver, StreamHost {
   openStream(headers: Uint8Array, handler: StreamHandler): MuxStream {
     if (!this.accepting) throw new XtmpError(Code.UNAVAILABLE, this.closed ? "session is closed" : "session is going away");
     const mustWait = this.streams.size >= this.peer.maxConcurrentStreams;
-    this.own.admit(mustWait, this.peer.maxConcurrentStreams);
+    const own = this.ownStreams();
+    own.admit(mustWait, this.peer.maxConcurrentStreams);
     const stream = new MuxStream(this, this.peer.initialStreamWindow, this.local.initialStreamWindow);
     stream.setHandler(handler);
-    if (mustWait) this.own.enqueue(stream, headers);
+    if (mustWait) own.enqueue(stream, headers);
     else this.activate(stream, headers);
     return stream;
   }
 
   private activate(stream: MuxStream, headers?: Uint8Array): void {
-    const queued = this.own.assign(stream);
-    this.streams.set(stream.id, stream);
+    const queued = this.ownStreams().assign(stream);
+    this.table().set(stream.id, stream);
     this.opened++;
     this.sendHeaderBlock(FrameType.OPEN, stream.id, headers ?? queued ?? new Uint8Array(0));
     stream.flush();
@@ -142,7 +60,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
   retire(): void {
     if (this.retiring || this.closed) return;
     this.retiring = true;
-    if (this.streams.size === 0 && this.own.waiting.length === 0) this.close();
+    if (this.streams.size === 0 && this.queued === 0) this.close();
   }
 
   /** The handler of an open stream (used to route messages that arrive outside the stream, by datagram). */
@@ -152,7 +70,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
 
   /** Measures the round-trip time with a PING. */
   ping(): Promise<number> {
-    return this.keepalive.ping();
+    return (this.keepalive ??= new Keepalive(this, 0, this.opts.keepaliveTimeoutMs ?? 20_000, perfNow)).ping();
   }
 
   /** Graceful shutdown: announce GOAWAY, refuse new streams, let open ones finish. */
@@ -165,8 +83,8 @@ export class MuxSession implements FrameReceiver, StreamHost {
 
   /** Resolves when no stream is open (or the session closed). */
   drained(): Promise<void> {
-    if (this.streams.size === 0 && this.own.waiting.length === 0) return Promise.resolve();
-    return new Promise((r) => this.drainWaiters.push(r));
+    if (this.streams.size === 0 && this.queued === 0) return Promise.resolve();
+    return new Promise((r) => (this.drainWaiters ??= []).push(r));
   }
 
   /** Closes the session: every open stream ends with `error` (UNAVAILABLE when orderly); `code` overrides the CLOSE code. */
@@ -179,7 +97,10 @@ export class MuxSession implements FrameReceiver, StreamHost {
   // ---- StreamHost ----
 
   sendFrame(type: FrameType, flags: number, streamId: number, payload: Uint8Array): void {
-    if (!this.closed) this.duplex.send({ type, flags, streamId, payload });
+    if (this.closed) return;
+    this.duplex.send({ type, flags, streamId, payload });
+    // a peer stalled on credit waits for this frame: it should not wait for the rest of our turn
+    if (type === FrameType.WINDOW_UPDATE) this.duplex.flushSoon?.();
   }
 
   sendHeaderBlock(type: FrameType, streamId: number, block: Uint8Array): void {
@@ -188,37 +109,38 @@ export class MuxSession implements FrameReceiver, StreamHost {
 
   blocked(stream: MuxStream): void {
     this.stalls++;
-    this.blockedStreams.add(stream);
+    (this.blockedStreams ??= new Set()).add(stream);
   }
 
   streamClosed(stream: MuxStream): void {
-    this.blockedStreams.delete(stream);
+    this.blockedStreams?.delete(stream);
     if (stream.id === 0) {
-      this.own.waiting.remove(stream);
+      this.own?.waiting.remove(stream);
       return;
     }
-    if (!this.streams.delete(stream.id)) return;
+    if (!this.streams.has(stream.id)) return;
+    this.table().delete(stream.id);
     this.activateWaiting();
-    if (this.streams.size === 0 && this.own.waiting.length === 0) {
-      this.lifetime?.becameIdle();
+    if (this.streams.size === 0 && this.queued === 0) {
+      this.timers?.becameIdle();
       const waiters = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const w of waiters) w();
+      this.drainWaiters = undefined;
+      for (const w of waiters ?? []) w();
       // out of ids (the owner has moved on to a new session) or retired: done
-      if (this.retiring || (this.opts.isClient && this.own.spareIds <= STREAM_ID_RESERVE)) this.close();
+      if (this.retiring || (this.opts.isClient && this.own && this.own.spareIds <= STREAM_ID_RESERVE)) this.close();
     }
   }
 
   slotFreed(stream: MuxStream): void {
     if (!stream.slotted) return;
     stream.slotted = false;
-    if (--this.busy === 0) this.lifetime?.becameIdle();
+    if (--this.busy === 0) this.timers?.becameIdle();
   }
 
   // queued streams already hold an id in the reserve (openStream), so retiring does not stop them
   private activateWaiting(): void {
-    const waiting = this.own.waiting;
-    while (waiting.length > 0 && this.streams.size < this.peer.maxConcurrentStreams && !this.closed && !this.goAwayReceived) this.activate(waiting.shift() as MuxStream);
+    const waiting = this.own?.waiting;
+    while (waiting && waiting.length > 0 && this.streams.size < this.peer.maxConcurrentStreams && !this.closed && !this.goAwayReceived) this.activate(waiting.shift() as MuxStream);
   }
 
   sessionConsumed(n: number): void {
@@ -233,9 +155,10 @@ export class MuxSession implements FrameReceiver, StreamHost {
   // ---- FrameReceiver ----
 
   onFrame(f: Frame): void {
-    this.keepalive.touch();
+    this.keepalive?.touch(perfNow());
     try {
-      const whole = this.headerBlocks.accept(f);
+      // the assembler is made for the first fragmented block (and kept: it holds the open block's state)
+      const whole = this.headerBlocks || f.flags & FrameFlags.MORE_HEADERS ? (this.headerBlocks ??= new HeaderAssembler(this.maxHeaderBytes)).accept(f) : acceptUnfragmented(f, this.maxHeaderBytes);
       if (whole) this.dispatch(whole);
     } catch (err) {
       if (!(err instanceof XtmpError)) this.reportUnexpected(err);
@@ -244,7 +167,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
   }
 
   private reportUnexpected(err: unknown): void {
-    callHook(this.opts.onUnexpectedError, err);
+    callHook(this.opts.onUnexpectedError?.bind(this.opts), err);
   }
 
   onClose(error?: XtmpError): void {
@@ -299,15 +222,6 @@ export class MuxSession implements FrameReceiver, StreamHost {
     }
   }
 
-  private wasOpened(id: number): boolean {
-    const remoteParity = this.opts.isClient ? 0 : 1;
-    return id % 2 === remoteParity ? id <= this.lastRemoteId : this.own.used(id);
-  }
-
-  private oversizeMessage(what: string): string {
-    return `${what} larger than the header block limit of ${this.maxHeaderBytes} bytes`;
-  }
-
   private onOpen(f: Frame, oversize: boolean): void {
     if (this.opts.isClient) protocol("the server opened a stream");
     if (f.streamId % 2 !== 1 || f.streamId <= this.lastRemoteId) protocol(`stream id ${f.streamId} reused or out of order`);
@@ -333,7 +247,7 @@ export class MuxSession implements FrameReceiver, StreamHost {
     }
     this.busy++;
     stream.slotted = true;
-    this.streams.set(stream.id, stream);
+    this.table().set(stream.id, stream);
     this.opened++;
     if (!this.opts.onStream) {
       stream.reset(Code.UNIMPLEMENTED, "this peer serves no streams");
@@ -367,13 +281,16 @@ export class MuxSession implements FrameReceiver, StreamHost {
         return this.unblock();
       }
       case FrameType.PING:
-        return this.keepalive.onPing(f.flags, f.payload);
+        if (f.payload.length !== 8) protocol("PING payload must be 8 bytes");
+        if (f.flags & FrameFlags.ACK) return this.keepalive?.answered(f.payload);
+        this.spendControl("PING");
+        return this.sendFrame(FrameType.PING, FrameFlags.ACK, 0, f.payload.slice());
       case FrameType.GOAWAY: {
         const { lastStreamId, reason } = decodeGoAway(f.payload);
         this.goAwayReceived = true;
         const err = new XtmpError(Code.UNAVAILABLE, `peer is going away: ${reason}`);
         for (const s of [...this.streams.values()]) if (s.id % 2 === (this.opts.isClient ? 1 : 0) && s.id > lastStreamId) s.abort(err, true);
-        for (const s of this.own.waiting.drain()) s.abort(err, true);
+        for (const s of this.own?.waiting.drain() ?? []) s.abort(err, true);
         this.opts.onGoAway?.(lastStreamId, reason);
         return;
       }
@@ -382,20 +299,12 @@ export class MuxSession implements FrameReceiver, StreamHost {
     }
   }
 
-  // a peer that makes us answer too many PINGs/SETTINGS (HTTP/2 ping and settings floods)
-  private spendControl(what: string): void {
-    if (!this.controlBudget.take()) abuse(`too many ${what} frames (limit ${this.limits.controlFramesPerSecond}/s)`);
-  }
-
-  // a peer that resets (or gets refused) too many streams (HTTP/2 rapid reset)
-  private spendReset(): void {
-    if (!this.resetBudget.take()) abuse(`too many stream resets (limit ${this.limits.resetsPerSecond}/s)`);
-  }
-
   private unblock(): void {
-    for (const s of [...this.blockedStreams]) {
+    const blocked = this.blockedStreams;
+    if (!blocked) return;
+    for (const s of [...blocked]) {
       if (this.sessionSendWindow <= 0) return;
-      this.blockedStreams.delete(s);
+      blocked.delete(s);
       s.flush();
     }
   }
@@ -403,15 +312,16 @@ export class MuxSession implements FrameReceiver, StreamHost {
   private teardown(error?: XtmpError): void {
     if (this.closed) return;
     this.closed = true;
-    this.keepalive.stop();
-    this.lifetime?.stop();
+    this.keepalive?.stop();
+    this.timers?.stop();
     const err = error ?? new XtmpError(Code.UNAVAILABLE, "session closed");
     for (const s of this.streams.values()) s.abort(err);
     // queued streams never reached the wire
-    for (const s of this.own.waiting.drain()) s.abort(err, true);
-    this.streams.clear();
-    this.blockedStreams.clear();
-    for (const w of this.drainWaiters.splice(0)) w();
+    for (const s of this.own?.waiting.drain() ?? []) s.abort(err, true);
+    this.dropStreams();
+    const waiters = this.drainWaiters;
+    this.drainWaiters = undefined;
+    for (const w of waiters ?? []) w();
     this.opts.onClose?.(error);
   }
 }

@@ -5,6 +5,7 @@ import { FrameFlags, FrameType } from "../wire/frame-types.js";
 import { DATA_FRAME_CHARGE, encodeReset, encodeWindowUpdate, MAX_WINDOW } from "./control.js";
 import { protocol } from "./errors.js";
 import { Fifo } from "./fifo.js";
+import { keepsAsView, Reassembly } from "./reassembly.js";
 
 /** What a stream tells its user. Each callback runs synchronously while a frame is processed. */
 export interface StreamHandler {
@@ -35,6 +36,8 @@ export interface StreamHost {
   readonly writeBlocked: boolean;
   /** Largest message accepted from the peer. */
   readonly maxRecvMessage: number;
+  /** Whether the peer accepts DATA frames with the BATCH flag. */
+  readonly peerAcceptsBatches: boolean;
   /** Sends a frame on this stream. */
   sendFrame(type: FrameType, flags: number, streamId: number, payload: Uint8Array): void;
   /** Sends a header block (OPEN, HEADERS, TRAILERS), fragmented into CONTINUATION frames when larger than a frame. */
@@ -64,7 +67,7 @@ interface Pending {
 
 const EMPTY = new Uint8Array(0);
 // per-message flags carried on every DATA fragment of the message
-const MESSAGE_FLAGS = FrameFlags.COMPRESSED | FrameFlags.SIGNED;
+const MESSAGE_FLAGS = FrameFlags.COMPRESSED | FrameFlags.SIGNED | FrameFlags.BATCH;
 
 /** One bidirectional stream of a session. */
 export class MuxStream {
@@ -88,13 +91,11 @@ export class MuxStream {
   slotted = false;
   private pending = new Fifo<Pending>();
   private unacked = 0;
-  // reassembly of a fragmented message: one growing buffer (so a message's memory is its bytes,
-  // however many fragments it came in)
-  private reassembly: Uint8Array | undefined;
+  // the fragments of a message that came in more than one DATA frame
+  private reassembly: Reassembly | undefined;
   // credit still owed for delivered messages, in order (their last fragment: earlier ones were
   // credited on arrival, since reassembly is bounded by the message size limit instead)
   private owed = new Fifo<number>();
-  private fragBytes = 0;
   private wasBlocked = false;
   // references keeping the concurrency slot busy: the stream itself until closed, plus `hold()`s
   private holds = 1;
@@ -123,6 +124,11 @@ export class MuxStream {
   /** Whether queued items wait for flow-control credit (the sender should wait for onDrain). */
   get backlogged(): boolean {
     return this.pending.length > 0;
+  }
+
+  /** The largest batch (§11.7) worth sending as one message: one frame's payload, or 0 when the peer takes no batches. */
+  get batchLimit(): number {
+    return this.host.peerAcceptsBatches ? this.host.maxFramePayload : 0;
   }
 
   /** Queues a message (`flags`: COMPRESSED, SIGNED); returns false when it could not all be sent yet (wait for onDrain). */
@@ -251,40 +257,27 @@ export class MuxStream {
     const charge = payload.length + DATA_FRAME_CHARGE;
     this.recvWindow -= charge;
     if (this.remoteEnded) throw new XtmpError(Code.INTERNAL, "protocol error: DATA after END_STREAM");
-    if (this.fragBytes + payload.length > this.host.maxRecvMessage) {
+    const fragBytes = this.reassembly?.bytes ?? 0;
+    if (fragBytes + payload.length > this.host.maxRecvMessage) {
       this.host.sessionConsumed(charge);
       return this.fail(Code.RESOURCE_EXHAUSTED, `message larger than the limit of ${this.host.maxRecvMessage} bytes`);
     }
     if (flags & FrameFlags.END_MESSAGE) {
-      const msg = this.fragBytes === 0 ? (payload.length === 0 ? EMPTY : payload.slice()) : this.append(payload).subarray(0, this.fragBytes);
+      // a single large fragment is delivered without a copy; a small one is copied so it does not pin its record
+      const msg = this.reassembly ? this.reassembly.finish(payload) : payload.length === 0 ? EMPTY : keepsAsView(payload) ? payload : payload.slice();
       this.reassembly = undefined;
-      this.fragBytes = 0;
       this.owed.push(charge);
       this.handler?.onMessage(msg, flags & MESSAGE_FLAGS);
     } else {
-      if (payload.length > 0) this.append(payload);
+      if (payload.length > 0) (this.reassembly ??= new Reassembly(this.host.maxRecvMessage)).add(payload);
       this.credit(charge); // reassembly is bounded by the message limit, not the window
     }
     if (flags & FrameFlags.END_STREAM) {
-      if (this.fragBytes > 0) throw new XtmpError(Code.INTERNAL, "protocol error: END_STREAM inside a message");
+      if (this.reassembly) throw new XtmpError(Code.INTERNAL, "protocol error: END_STREAM inside a message");
       this.remoteEnded = true;
       if (!this.closed) this.handler?.onEnd();
       if (this.localEnded && this.pending.length === 0) this.finish();
     }
-  }
-
-  // copies a fragment into the reassembly buffer, growing it geometrically up to the message limit
-  private append(payload: Uint8Array): Uint8Array {
-    const need = this.fragBytes + payload.length;
-    let buf = this.reassembly;
-    if (!buf || buf.length < need) {
-      const grown = new Uint8Array(Math.min(this.host.maxRecvMessage, Math.max(need, 2 * (buf?.length ?? 0), 16384)));
-      if (buf) grown.set(buf.subarray(0, this.fragBytes));
-      buf = this.reassembly = grown;
-    }
-    buf.set(payload, this.fragBytes);
-    this.fragBytes = need;
-    return buf;
   }
 
   /** Handles HEADERS. */
@@ -316,7 +309,6 @@ export class MuxStream {
     this.pending = new Fifo<Pending>();
     this.pendingBytes = 0;
     this.reassembly = undefined;
-    this.fragBytes = 0;
     this.host.streamClosed(this);
     this.release();
   }

@@ -96,17 +96,42 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
 
 /**
  * Iterates `queue` (once), passing each item through `map`: how calls turn received bytes into
- * messages lazily, as the consumer pulls. An exception from `map` rejects that `next()`.
+ * messages lazily, as the consumer pulls. `expand` may turn an item into several (a batch): they are
+ * then mapped one per `next()`. An exception from `expand` or `map` rejects that `next()`.
  */
-export function mapQueue<T, U>(queue: AsyncQueue<T>, map: (item: T) => U): AsyncIterable<U> {
+export function mapQueue<T, U>(queue: AsyncQueue<T>, map: (item: T) => U, expand?: (item: T) => readonly T[] | undefined): AsyncIterable<U> {
   // no async functions here: a call waiting for its next message holds a promise, not a suspended frame
-  const mapped = (r: IteratorResult<T>): IteratorResult<U> => (r.done ? { done: true, value: undefined } : { done: false, value: map(r.value) });
   const iterable: AsyncIterable<U> = {
     [Symbol.asyncIterator]: () => {
       const it = queue[Symbol.asyncIterator]();
+      let rest: readonly T[] | undefined; // the rest of the batch being handed out
+      let at = 0;
+      const mapped = (r: IteratorResult<T>): IteratorResult<U> => {
+        if (r.done) return { done: true, value: undefined };
+        const parts = expand?.(r.value);
+        if (!parts) return { done: false, value: map(r.value) };
+        rest = parts;
+        at = 1;
+        return { done: false, value: map(parts[0] as T) };
+      };
       return {
-        next: (): Promise<IteratorResult<U>> => it.next().then(mapped),
-        return: (): Promise<IteratorResult<U>> => queue.return().then(() => ({ done: true, value: undefined })),
+        next: (): Promise<IteratorResult<U>> => {
+          if (rest) {
+            if (at < rest.length) {
+              try {
+                return Promise.resolve({ done: false, value: map(rest[at++] as T) });
+              } catch (err) {
+                return Promise.reject(err);
+              }
+            }
+            rest = undefined;
+          }
+          return it.next().then(mapped);
+        },
+        return: (): Promise<IteratorResult<U>> => {
+          rest = undefined;
+          return queue.return().then(() => ({ done: true, value: undefined }));
+        },
       };
     },
   };

@@ -1,5 +1,6 @@
 // Mapped types from a service descriptor to its typed client and server implementation.
 import type { CallOptions, StreamInput } from "./call-options.js";
+import type { Streamed } from "./batch.js";
 import type { ServerContext } from "./context.js";
 import type { DeepPartial, MethodDescriptor, ServiceDescriptor } from "./descriptor.js";
 
@@ -20,11 +21,11 @@ export type HandlerMethod<M> =
   M extends MethodDescriptor<infer I, infer O, "unary">
     ? (request: I, ctx: ServerContext) => Promise<DeepPartial<O>> | DeepPartial<O>
     : M extends MethodDescriptor<infer I, infer O, "server_streaming">
-      ? (request: I, ctx: ServerContext) => AsyncIterable<DeepPartial<O>>
+      ? (request: I, ctx: ServerContext) => AsyncIterable<Streamed<DeepPartial<O>>>
       : M extends MethodDescriptor<infer I, infer O, "client_streaming">
         ? (requests: AsyncIterable<I>, ctx: ServerContext) => Promise<DeepPartial<O>> | DeepPartial<O>
         : M extends MethodDescriptor<infer I, infer O, "bidi_streaming">
-          ? (requests: AsyncIterable<I>, ctx: ServerContext) => AsyncIterable<DeepPartial<O>>
+          ? (requests: AsyncIterable<I>, ctx: ServerContext) => AsyncIterable<Streamed<DeepPartial<O>>>
           : never;
 
 /** The typed client of a service; the generated `<Service>Client` interface is the same type, spelled out. */

@@ -59,6 +59,12 @@ class NodeAead implements Aead {
     c.getAuthTag().copy(out, n);
     return out;
   }
+  sealParts(nonce: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array[]): void {
+    const c = nc.createCipheriv(this.algo as nc.CipherGCMTypes, this.key, nonce, { authTagLength: 16 });
+    for (const p of parts) if (p.length > 0) out.push(c.update(p));
+    c.final();
+    out.push(c.getAuthTag());
+  }
   open(nonce: Uint8Array, ad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null {
     if (ciphertext.length < 16) return null;
     const body = ciphertext.subarray(0, ciphertext.length - 16);

@@ -9,6 +9,11 @@ export interface Aead {
   seal(nonce: Uint8Array, ad: Uint8Array, plaintext: Uint8Array): Uint8Array;
   /** Decrypts and authenticates; returns null when authentication fails. */
   open(nonce: Uint8Array, ad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
+  /**
+   * Optional: encrypts the concatenation of `parts` with empty associated data without joining them,
+   * appending the ciphertext pieces and then the tag to `out` (nothing is copied beyond the cipher's output).
+   */
+  sealParts?(nonce: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array[]): void;
 }
 
 /** An X25519 or Ed25519 key pair as raw 32-byte strings (Ed25519 private = seed). */

@@ -13,6 +13,7 @@ import { AeadProtector, type RecordProtector } from "./protector.js";
 import { RecordSession } from "./record-session.js";
 import { deriveDatagramKeys, type DatagramKeys } from "./datagram.js";
 import { HandshakeError, type HandshakeFailureReason } from "./handshake-error.js";
+import { resumptionSecret } from "./resume.js";
 
 /** Largest handshake message accepted (hybrid messages are ~2.4 KB; Noise allows 65,535). */
 export const MAX_HANDSHAKE_MESSAGE = 8192;
@@ -59,6 +60,9 @@ export abstract class Driver implements ByteReceiver {
   protected readonly started = Date.now();
   protected hs: HandshakeState | undefined;
   protected exporter: Uint8Array | undefined;
+  /** Set when the RESUMPTION feature was accepted: the session then derives a resumption secret (§4.2). */
+  protected wantsResumption = false;
+  private resumption: Uint8Array | undefined;
   protected settled = false;
   private readonly timer: ReturnType<typeof setTimeout>;
   private resolve!: (s: Session) => void;
@@ -140,6 +144,8 @@ export abstract class Driver implements ByteReceiver {
   }
 
   protected finish(protector: RecordProtector, sendLimit: number, info: Omit<SessionInfo, "handshakeMs">): void {
+    // insecure mode has no payload to announce a limit in: 16384 both ways, or 65519 with LARGE_RECORDS (PROTOCOL.md §8)
+    const recvLimit = protector.secure ? recordLimit(this.opts) : sendLimit;
     this.settled = true;
     clearTimeout(this.timer);
     const leftover = this.queue.length > 0 ? this.queue.take(this.queue.length) : undefined;
@@ -148,13 +154,13 @@ export abstract class Driver implements ByteReceiver {
       this.duplex,
       protector,
       {
-        // insecure mode has no payload to announce a limit in: 16384 both ways (PROTOCOL.md §8)
-        maxRecvPlaintext: protector.secure ? recordLimit(this.opts) : DEFAULT_MAX_PLAINTEXT,
+        maxRecvPlaintext: recvLimit,
         maxSendPlaintext: sendLimit,
         rekey: this.opts.rekey,
         padding: this.opts.padding ?? 0,
         ...(this.opts.maxOutboundBuffer !== undefined ? { maxOutboundBuffer: this.opts.maxOutboundBuffer } : {}),
         ...(this.opts.writeStallTimeoutMs !== undefined ? { writeStallTimeoutMs: this.opts.writeStallTimeoutMs } : {}),
+        ...(this.resumption && this.ticketHandler ? { onTicket: this.ticketHandler(fullInfo, this.resumption) } : {}),
       },
       leftover,
     ) as Session;
@@ -164,8 +170,14 @@ export abstract class Driver implements ByteReceiver {
       this.exporter.fill(0);
       Object.defineProperty(session, "datagram", { value: keys });
     }
+    if (this.resumption && this.sendTicket) this.sendTicket(session, this.resumption);
     this.resolve(session);
   }
+
+  /** Client: handles the session's TICKET frames (PSKs derive from `secret`). */
+  protected ticketHandler?(info: SessionInfo, secret: Uint8Array): (payload: Uint8Array) => void;
+  /** Server: sends the session's TICKET, then wipes `secret`. */
+  protected sendTicket?(session: Session, secret: Uint8Array): void;
 
   protected secureInfo(mode: string, cipher: CipherName, pq: boolean, peer: PeerPayload, features: number): Omit<SessionInfo, "handshakeMs"> {
     return {
@@ -180,6 +192,7 @@ export abstract class Driver implements ByteReceiver {
   }
 
   protected aead(): AeadProtector {
+    if (this.wantsResumption) this.resumption = resumptionSecret(this.hs as HandshakeState);
     const { send, recv, exporter } = (this.hs as HandshakeState).split();
     this.exporter = exporter;
     return new AeadProtector(send, recv);

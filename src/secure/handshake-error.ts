@@ -8,7 +8,8 @@ import { HelloStatus } from "../wire/preamble.js";
  * `negotiation` version, mode, cipher or a required feature refused · `auth` a handshake message did
  * not decrypt or an identity was refused · `aborted` the peer sent ABORT · `protocol` malformed
  * handshake framing or too many bytes buffered · `busy` / `rate_limited` refused by admission control
- * · `cookie` RETRY not answered with a valid cookie and puzzle · `internal` anything else.
+ * · `cookie` RETRY not answered with a valid cookie and puzzle · `ticket_rejected` a resumption ticket
+ * was refused (the client then runs a full handshake) · `internal` anything else.
  */
 export type HandshakeFailureReason =
   | "timeout"
@@ -21,6 +22,7 @@ export type HandshakeFailureReason =
   | "busy"
   | "rate_limited"
   | "cookie"
+  | "ticket_rejected"
   | "internal";
 
 /** The error every failed connectSession/acceptSession rejects with. */
@@ -64,6 +66,8 @@ export function refusalError(status: HelloStatus, text: string): HandshakeError 
       return new HandshakeError(Code.UNAUTHENTICATED, "negotiation", message);
     case HelloStatus.HANDSHAKE_FAILED:
       return new HandshakeError(Code.UNAUTHENTICATED, "auth", message);
+    case HelloStatus.TICKET_REJECTED:
+      return new HandshakeError(Code.UNAVAILABLE, "ticket_rejected", message);
     default:
       return new HandshakeError(Code.FAILED_PRECONDITION, "negotiation", message);
   }

@@ -1,26 +1,10 @@
 // Session establishment over a byte duplex: preamble, Noise XX/IK (optionally hybrid PQ), then records.
 import { Code } from "../status/error.js";
 import type { ByteDuplex } from "../wire/duplex.js";
-import {
-  CipherId,
-  COOKIE_FLAG,
-  encodeClientHello,
-  encodeCookieBlock,
-  encodeServerHello,
-  Feature,
-  HandshakeMode,
-  HelloStatus,
-  HELLO_SIZE,
-  MAX_COOKIE_BLOCK,
-  MAX_SERVER_HELLO,
-  parseClientHello,
-  parseCookieBlock,
-  parseServerHello,
-  PROTOCOL_VERSION,
-  type ClientHello,
-  type RetryChallenge,
-} from "../wire/preamble.js";
-import { DEFAULT_MAX_PLAINTEXT, LENGTH_PREFIX } from "../wire/record.js";
+import { CipherId, COOKIE_FLAG, encodeClientHello, encodeCookieBlock, encodeServerHello, Feature, HandshakeMode, HelloStatus, HELLO_SIZE, MAX_COOKIE_BLOCK } from "../wire/preamble.js";
+import { MAX_SERVER_HELLO, parseClientHello, parseCookieBlock, parseServerHello, PROTOCOL_VERSION, type ClientHello, type RetryChallenge } from "../wire/preamble.js";
+import { concatBytes } from "../wire/bytes.js";
+import { BASE_MAX_PLAINTEXT, LENGTH_PREFIX, MAX_PLAINTEXT_LIMIT } from "../wire/record.js";
 import type { CipherName, KeyPair } from "./crypto.js";
 import { MAX_PUZZLE_BITS, searchPuzzle } from "./cookie.js";
 import { ABORT, Driver, framed, insecureInfo, recordLimit, type Session } from "./handshake-driver.js";
@@ -28,14 +12,22 @@ import { HandshakeError, refusalError, type HandshakeFailureReason } from "./han
 import { noiseStaticKey, x25519FromEd25519Public } from "./identity.js";
 import { mlKem768 } from "./kem.js";
 import { HandshakeState } from "./noise/handshake-state.js";
-import type { AcceptContext, ClientSessionOptions, HandshakeTicket, ServerSessionOptions } from "./options.js";
+import type { AcceptContext, ClientSessionOptions, HandshakeTicket, ServerSessionOptions, SessionInfo } from "./options.js";
 import { buildPayload, verifyPayload, type PeerPayload } from "./payload.js";
 import { Crc32cProtector } from "./protector.js";
 import { RecordSession } from "./record-session.js";
+import { refuseConnection } from "./refuse.js";
+import { buildResumePayload, encodeTicketBlock, resumedPeer, resumeState, RESUME_PATTERN, sendTicket, takeTicketBlock, ticketReceiver, usableTicket } from "./resume.js";
+import type { ClientResumption, StoredTicket } from "./resume.js";
+import type { TicketContents, TicketIssuer } from "./ticket.js";
 import type { TrustPolicy } from "./trust.js";
 
 export { HandshakeError, type HandshakeFailureReason } from "./handshake-error.js";
 export { MAX_HANDSHAKE_BUFFER, MAX_HANDSHAKE_MESSAGE, type Session } from "./handshake-driver.js";
+export { refuseConnection } from "./refuse.js";
+
+/** Insecure mode's record limit, both ways: 65519 when LARGE_RECORDS was accepted, else 16384 (§8). */
+const insecureRecordLimit = (features: number): number => (features & Feature.LARGE_RECORDS ? MAX_PLAINTEXT_LIMIT : BASE_MAX_PLAINTEXT);
 
 /** RETRYs a client answers (and a server sends) on one connection. */
 export const MAX_RETRIES = 2;
@@ -55,23 +47,27 @@ class ClientDriver extends Driver {
   private mode: string;
   private retries = 0;
   private solving = false;
+  private readonly ticket: StoredTicket | undefined; // resuming with it (mode RESUME)
 
   constructor(
     duplex: ByteDuplex,
     private readonly copts: ClientSessionOptions,
+    private readonly resume?: ClientResumption,
   ) {
     super(duplex, copts);
     this.cipher = copts.cipher ?? "AESGCM";
     const pq = copts.postQuantum === true;
-    const mode = copts.insecure ? HandshakeMode.INSECURE : copts.serverKey ? HandshakeMode.IK : HandshakeMode.XX;
-    this.mode = mode === HandshakeMode.INSECURE ? "insecure" : `${HandshakeMode[mode]}${pq ? "hfs" : ""}`;
+    this.trust = copts.trust ?? (copts.serverKey ? { kind: "pinned", keys: [copts.serverKey] } : { kind: "any" });
+    const resumable = resume !== undefined && !copts.insecure && !pq; // resumption never runs the hybrid handshake
+    this.ticket = resumable ? usableTicket(resume.ticket, this.trust, this.crypto) : undefined;
+    const mode = copts.insecure ? HandshakeMode.INSECURE : this.ticket ? HandshakeMode.RESUME : copts.serverKey ? HandshakeMode.IK : HandshakeMode.XX;
+    this.mode = mode === HandshakeMode.INSECURE ? "insecure" : this.ticket ? RESUME_PATTERN : `${HandshakeMode[mode]}${pq ? "hfs" : ""}`;
     this.hello = {
       version: PROTOCOL_VERSION,
       mode,
       cipher: copts.insecure ? CipherId.NONE : CIPHER_IDS[this.cipher],
-      features: ((copts.features ?? 0) | (pq ? Feature.PQ_HYBRID : 0)) & 0xff & ~COOKIE_FLAG,
+      features: ((copts.features ?? 0) | (pq ? Feature.PQ_HYBRID : 0) | (copts.insecure ? Feature.LARGE_RECORDS : 0) | (resumable ? Feature.RESUMPTION : 0)) & 0xff & ~COOKIE_FLAG,
     };
-    this.trust = copts.trust ?? (copts.serverKey ? { kind: "pinned", keys: [copts.serverKey] } : { kind: "any" });
     duplex.setReceiver(this);
     this.guard(() => this.sendFirstFlight());
   }
@@ -81,6 +77,12 @@ class ClientDriver extends Driver {
     const helloBytes = encodeClientHello(cookieBlock ? { ...this.hello, features: this.hello.features | COOKIE_FLAG } : this.hello);
     if (this.hello.mode === HandshakeMode.INSECURE) {
       this.duplex.write(helloBytes);
+      return;
+    }
+    if (this.ticket) {
+      this.hs = resumeState(this.crypto, this.cipher, true, helloBytes, this.ticket.ticket, this.ticket.psk);
+      const msg = this.hs.writeMessage(buildResumePayload(recordLimit(this.opts), this.hello.features));
+      this.duplex.write(concatBytes([helloBytes, cookieBlock ?? new Uint8Array(0), encodeTicketBlock(this.ticket.ticket), framed(msg)]));
       return;
     }
     const identity = this.identity();
@@ -146,15 +148,16 @@ class ClientDriver extends Driver {
         return;
       }
       if (sh.status !== HelloStatus.OK) {
-        this.fail(refusalError(sh.status, sh.reason ?? ""), false);
+        this.fail(refusalError(this.ticket && sh.status === HelloStatus.MODE_REFUSED ? HelloStatus.TICKET_REJECTED : sh.status, sh.reason ?? ""), false); // (a server without RESUME)
         return;
       }
       if (sh.version !== PROTOCOL_VERSION || (sh.features & ~this.hello.features) !== 0) {
         throw new HandshakeError(Code.INTERNAL, "protocol", "protocol error: ServerHello does not match the offer");
       }
       this.serverFeatures = sh.features;
+      this.wantsResumption = (sh.features & Feature.RESUMPTION) !== 0;
       if (this.hello.mode === HandshakeMode.INSECURE) {
-        this.finish(new Crc32cProtector(), DEFAULT_MAX_PLAINTEXT, insecureInfo(sh.features));
+        this.finish(new Crc32cProtector(), insecureRecordLimit(sh.features), insecureInfo(sh.features));
         return;
       }
     }
@@ -162,6 +165,10 @@ class ClientDriver extends Driver {
     if (!msg1) return;
     const hs = this.hs as HandshakeState;
     const payload = hs.readMessage(msg1);
+    if (this.ticket) {
+      const peer = resumedPeer(payload, this.ticket.serverIdentity, this.ticket.serverCertificate, this.serverFeatures);
+      return this.finish(this.aead(), peer.maxRecord, this.secureInfo(this.mode, this.cipher, false, peer, peer.features));
+    }
     const peer = verifyPayload(this.crypto, payload, "R", hs.remoteStatic, hs.lastPayloadHash, this.trust);
     if (peer.features !== this.serverFeatures) throw new HandshakeError(Code.UNAUTHENTICATED, "auth", "handshake failed: ServerHello was tampered with");
     if (this.hello.mode === HandshakeMode.XX) {
@@ -177,6 +184,8 @@ class ClientDriver extends Driver {
   protected notifyFailure(): void {
     if (this.hs) this.duplex.write(ABORT); // not while solving a puzzle: the server expects a ClientHello then
   }
+
+  protected override ticketHandler = (info: SessionInfo, secret: Uint8Array) => ticketReceiver(this.crypto, secret, info, this.resume as ClientResumption);
 }
 
 class ServerDriver extends Driver {
@@ -188,12 +197,15 @@ class ServerDriver extends Driver {
   private features = 0;
   private retries = 0;
   private skipping = false; // discarding the Noise message of a flight answered with RETRY
+  private skipTicket = false; // ... and first its ticket block (a RESUME flight)
+  private resumed: TicketContents | undefined;
 
   constructor(
     duplex: ByteDuplex,
     private readonly sopts: ServerSessionOptions,
     private readonly ticket?: HandshakeTicket,
     private readonly address = "",
+    private readonly issuer?: TicketIssuer,
   ) {
     super(duplex, sopts);
     duplex.setReceiver(this);
@@ -202,7 +214,8 @@ class ServerDriver extends Driver {
   private refuse(status: HelloStatus, code: Code, reason: string): never {
     this.duplex.write(encodeServerHello({ version: PROTOCOL_VERSION, status, features: 0, reason }));
     this.helloSent = true;
-    throw new HandshakeError(code, status === HelloStatus.HANDSHAKE_FAILED ? "cookie" : "negotiation", `session refused: ${reason}`);
+    const why = status === HelloStatus.HANDSHAKE_FAILED ? "cookie" : status === HelloStatus.TICKET_REJECTED ? "ticket_rejected" : "negotiation";
+    throw new HandshakeError(code, why, `session refused: ${reason}`);
   }
 
   protected override closedReason(): HandshakeFailureReason {
@@ -215,10 +228,11 @@ class ServerDriver extends Driver {
     if (h.version !== PROTOCOL_VERSION) this.refuse(HelloStatus.VERSION_UNSUPPORTED, Code.FAILED_PRECONDITION, `protocol version ${h.version} is not supported (this server speaks ${PROTOCOL_VERSION})`);
     if (h.mode === HandshakeMode.INSECURE && !insecureServer) this.refuse(HelloStatus.MODE_REFUSED, Code.UNAUTHENTICATED, "insecure sessions are refused by this server");
     if (h.mode !== HandshakeMode.INSECURE && insecureServer) this.refuse(HelloStatus.MODE_REFUSED, Code.UNAUTHENTICATED, "this server runs in insecure mode");
-    if (h.mode !== HandshakeMode.INSECURE && h.mode !== HandshakeMode.XX && h.mode !== HandshakeMode.IK) this.refuse(HelloStatus.MODE_REFUSED, Code.FAILED_PRECONDITION, `unknown handshake mode ${h.mode}`);
+    if (h.mode !== HandshakeMode.INSECURE && h.mode !== HandshakeMode.XX && h.mode !== HandshakeMode.IK && h.mode !== HandshakeMode.RESUME) this.refuse(HelloStatus.MODE_REFUSED, Code.FAILED_PRECONDITION, `unknown handshake mode ${h.mode}`);
     const pq = (h.features & Feature.PQ_HYBRID) !== 0;
+    if (h.mode === HandshakeMode.RESUME && pq) this.refuse(HelloStatus.MODE_REFUSED, Code.FAILED_PRECONDITION, "a resumed handshake never runs the hybrid handshake");
     if (this.sopts.requirePostQuantum && !pq) this.refuse(HelloStatus.FEATURE_REQUIRED, Code.FAILED_PRECONDITION, "this server requires the hybrid post-quantum handshake");
-    this.features = h.features & ((this.sopts.features ?? Feature.ZSTD) | Feature.PQ_HYBRID) & ~COOKIE_FLAG;
+    this.features = h.features & ((this.sopts.features ?? Feature.ZSTD) | Feature.PQ_HYBRID | (insecureServer ? Feature.LARGE_RECORDS : 0) | (this.issuer && !pq ? Feature.RESUMPTION : 0)) & ~COOKIE_FLAG;
     if (h.mode === HandshakeMode.INSECURE) {
       if (h.cipher !== CipherId.NONE) this.refuse(HelloStatus.CIPHER_UNSUPPORTED, Code.FAILED_PRECONDITION, `cipher ${h.cipher} in insecure mode (must be 0)`);
       return;
@@ -228,7 +242,7 @@ class ServerDriver extends Driver {
       this.refuse(HelloStatus.CIPHER_UNSUPPORTED, Code.FAILED_PRECONDITION, `cipher ${cipher ?? h.cipher} is not accepted`);
     }
     this.cipher = cipher;
-    this.mode = `${HandshakeMode[h.mode]}${pq ? "hfs" : ""}`;
+    this.mode = h.mode === HandshakeMode.RESUME ? RESUME_PATTERN : `${HandshakeMode[h.mode]}${pq ? "hfs" : ""}`;
   }
 
   /**
@@ -238,6 +252,8 @@ class ServerDriver extends Driver {
   private readHello(): ClientHello | undefined {
     for (;;) {
       if (this.skipping) {
+        if (this.skipTicket && !takeTicketBlock(this.queue)) return undefined;
+        this.skipTicket = false;
         if (!this.nextMessage()) return undefined;
         this.skipping = false;
       }
@@ -265,6 +281,7 @@ class ServerDriver extends Driver {
       this.duplex.write(encodeServerHello({ version: PROTOCOL_VERSION, status: HelloStatus.RETRY, features: 0, reason: RETRY_TEXT, retry: { difficulty: demand, cookie } }));
       ticket.retried();
       this.skipping = true;
+      this.skipTicket = h.mode === HandshakeMode.RESUME;
     }
   }
 
@@ -276,9 +293,11 @@ class ServerDriver extends Driver {
       if (h.mode === HandshakeMode.INSECURE) {
         this.duplex.write(encodeServerHello({ version: PROTOCOL_VERSION, status: HelloStatus.OK, features: this.features }));
         this.helloSent = true;
-        this.finish(new Crc32cProtector(), DEFAULT_MAX_PLAINTEXT, insecureInfo(this.features));
+        this.finish(new Crc32cProtector(), insecureRecordLimit(this.features), insecureInfo(this.features));
         return;
       }
+      this.wantsResumption = (this.features & Feature.RESUMPTION) !== 0;
+      if (h.mode === HandshakeMode.RESUME) return this.stepResume();
       this.hs = new HandshakeState({
         pattern: this.mode,
         initiator: false,
@@ -289,6 +308,7 @@ class ServerDriver extends Driver {
         kem: this.sopts.kem ?? mlKem768,
       });
     }
+    if (this.hello.mode === HandshakeMode.RESUME) return this.stepResume();
     const hs = this.hs as HandshakeState;
     const trust = this.sopts.trust ?? { kind: "any" };
     const pq = (this.features & Feature.PQ_HYBRID) !== 0;
@@ -317,6 +337,29 @@ class ServerDriver extends Driver {
     this.finish(this.aead(), peer.maxRecord, this.secureInfo(this.mode, this.cipher, pq, peer, this.features));
   }
 
+  /** A RESUME flight (§4.2): the ticket (TICKET_REJECTED when it does not open), then NNpsk0; we split after our message. */
+  private stepResume(): void {
+    const hello = this.hello as ClientHello;
+    if (!this.resumed) {
+      const t = takeTicketBlock(this.queue);
+      if (!t) return;
+      const opened = this.issuer ? this.issuer.open(t, this.identity().publicKey, this.sopts.trust ?? { kind: "any" }) : { refused: "disabled" };
+      if ("refused" in opened) this.refuse(HelloStatus.TICKET_REJECTED, Code.UNAVAILABLE, `resumption ticket refused (${opened.refused}): run a full handshake`);
+      this.resumed = opened;
+      this.hs = resumeState(this.crypto, this.cipher, false, encodeClientHello(hello), t, opened.psk);
+    }
+    const msg = this.nextMessage();
+    if (!msg) return;
+    const hs = this.hs as HandshakeState;
+    const peer = resumedPeer(hs.readMessage(msg), this.resumed.clientIdentity, this.resumed.clientCertificate, hello.features & ~COOKIE_FLAG);
+    const reply = hs.writeMessage(buildResumePayload(recordLimit(this.opts), this.features));
+    this.duplex.write(concatBytes([encodeServerHello({ version: PROTOCOL_VERSION, status: HelloStatus.OK, features: this.features }), framed(reply)]));
+    this.helloSent = true;
+    this.finish(this.aead(), peer.maxRecord, this.secureInfo(this.mode, this.cipher, false, peer, this.features));
+  }
+
+  protected override sendTicket = (session: Session, secret: Uint8Array) => sendTicket(session, this.crypto, this.issuer, secret, this.identity().publicKey);
+
   /** The FEATURES of the client's payload must repeat its ClientHello's offer (bit 7 clear), as the client checks ours. */
   private checkOffer(peer: PeerPayload): PeerPayload {
     const offer = (this.hello as ClientHello).features & ~COOKIE_FLAG;
@@ -332,7 +375,7 @@ class ServerDriver extends Driver {
       this.duplex.write(encodeServerHello({ version: PROTOCOL_VERSION, status, features: 0, reason: err.rawMessage }));
     } else if (this.hs?.complete) {
       // XX: the client's identity was refused after the keys exist: tell it, encrypted
-      new RecordSession(this.duplex, this.aead(), { maxRecvPlaintext: DEFAULT_MAX_PLAINTEXT, maxSendPlaintext: DEFAULT_MAX_PLAINTEXT }).close(err);
+      new RecordSession(this.duplex, this.aead(), { maxRecvPlaintext: BASE_MAX_PLAINTEXT, maxSendPlaintext: BASE_MAX_PLAINTEXT }).close(err);
     } else if (this.hs) {
       this.duplex.write(ABORT); // (after a refusal ServerHello there is nothing more to say)
     }
@@ -340,23 +383,13 @@ class ServerDriver extends Driver {
 }
 
 /** Runs the client side of a session over `duplex` (a fresh connection). Rejects with a HandshakeError. */
-export function connectSession(duplex: ByteDuplex, opts: ClientSessionOptions): Promise<Session> {
+export function connectSession(duplex: ByteDuplex, opts: ClientSessionOptions, resume?: ClientResumption): Promise<Session> {
   try {
-    return new ClientDriver(duplex, opts).promise;
+    return new ClientDriver(duplex, opts, resume).promise;
   } catch (err) {
     duplex.close();
     return Promise.reject(HandshakeError.from(err));
   }
-}
-
-/**
- * Refuses a connection before reading it: ServerHello BUSY with `message`, then close. What arrives
- * meanwhile is discarded (reading it keeps the kernel from answering with a reset).
- */
-export function refuseConnection(duplex: ByteDuplex, message: string): void {
-  duplex.setReceiver({ onData() {}, onEnd() {} });
-  duplex.write(encodeServerHello({ version: PROTOCOL_VERSION, status: HelloStatus.BUSY, features: 0, reason: message }));
-  duplex.close();
 }
 
 /**
@@ -372,7 +405,7 @@ export function acceptSession(duplex: ByteDuplex, opts: ServerSessionOptions, ct
   }
   let p: Promise<Session>;
   try {
-    p = new ServerDriver(duplex, opts, ticket, ctx.remoteAddress).promise;
+    p = new ServerDriver(duplex, opts, ticket, ctx.remoteAddress, ctx.tickets).promise;
   } catch (err) {
     ticket?.finished();
     duplex.close();

@@ -4,6 +4,7 @@ import type { CipherName, CryptoBackend } from "./crypto.js";
 import type { Identity } from "./identity.js";
 import type { Kem } from "./kem.js";
 import type { RekeyPolicy } from "./record-session.js";
+import type { TicketIssuer } from "./ticket.js";
 import type { TrustPolicy } from "./trust.js";
 
 /** Options both sides share. */
@@ -67,6 +68,12 @@ export interface ServerSessionOptions extends SessionOptions {
   handshakeLoadRate?: number;
   /** Puzzle difficulty in bits demanded with cookies while under load (default 12, at most 20; 0 = cookie only). */
   handshakePuzzleBits?: number;
+  /** Issue session tickets and accept resumed handshakes (PROTOCOL.md §4.2; default true). */
+  sessionTickets?: boolean;
+  /** Seconds a ticket stays valid; ticket keys rotate at the same period (default 86,400; 1..604,800). */
+  ticketLifetimeSeconds?: number;
+  /** Secret (≥ 32 bytes) the ticket keys derive from; share it between processes of one identity so they accept each other's tickets (default: random per server). */
+  ticketSecret?: Uint8Array;
 }
 
 /** Why a handshake was refused before it started (admission control). */
@@ -96,11 +103,13 @@ export interface AcceptContext {
   remoteAddress?: string;
   /** Admission control: concurrency and rate limits, and when to demand cookies. */
   admission?: HandshakeAdmission;
+  /** Session tickets (one issuer per server); without it no tickets are issued and resumptions are refused. */
+  tickets?: TicketIssuer;
 }
 
 /** What an established session knows about itself. */
 export interface SessionInfo {
-  /** `XX`, `IK` (with `hfs` when post-quantum), or `insecure`. */
+  /** `XX`, `IK` (with `hfs` when post-quantum), `NNpsk0` (resumed with a ticket, §4.2), or `insecure`. */
   readonly mode: string;
   /** The AEAD cipher, or undefined in insecure mode. */
   readonly cipher: CipherName | undefined;

@@ -11,8 +11,11 @@ export interface RecordProtector {
   readonly overhead: number;
   /** Whether the records are encrypted (false only in insecure mode). */
   readonly secure: boolean;
-  /** Protects one record plaintext (the result is a new buffer). */
-  seal(plaintext: Uint8Array): Uint8Array;
+  /**
+   * Protects one record whose plaintext is the concatenation of `parts` (`total` bytes), appending the
+   * body's pieces to `out`. The parts may be reused by the caller as soon as this returns.
+   */
+  seal(parts: readonly Uint8Array[], total: number, out: Uint8Array[]): void;
   /** Unprotects one record body; null when it fails authentication or its checksum. */
   open(body: Uint8Array): Uint8Array | null;
   /** Switches the sending key (after a record that carried KEY_UPDATE). */
@@ -31,8 +34,8 @@ export class AeadProtector implements RecordProtector {
     private readonly send: CipherState,
     private readonly recv: CipherState,
   ) {}
-  seal(plaintext: Uint8Array): Uint8Array {
-    return this.send.encryptWithAd(EMPTY, plaintext);
+  seal(parts: readonly Uint8Array[], total: number, out: Uint8Array[]): void {
+    this.send.encryptParts(parts, total, out);
   }
   open(body: Uint8Array): Uint8Array | null {
     return this.recv.decryptWithAd(EMPTY, body);
@@ -53,11 +56,16 @@ export class AeadProtector implements RecordProtector {
 export class Crc32cProtector implements RecordProtector {
   readonly overhead = CRC_SIZE;
   readonly secure = false;
-  seal(plaintext: Uint8Array): Uint8Array {
-    const out = new Uint8Array(plaintext.length + CRC_SIZE);
-    out.set(plaintext);
-    new DataView(out.buffer).setUint32(plaintext.length, crc32c(plaintext));
-    return out;
+  seal(parts: readonly Uint8Array[], total: number, out: Uint8Array[]): void {
+    // one copy: the parts may be reused once this returns, the body goes out later
+    const body = new Uint8Array(total + CRC_SIZE);
+    let off = 0;
+    for (const p of parts) {
+      body.set(p, off);
+      off += p.length;
+    }
+    new DataView(body.buffer).setUint32(total, crc32c(body.subarray(0, total)));
+    out.push(body);
   }
   open(body: Uint8Array): Uint8Array | null {
     if (body.length < CRC_SIZE) return null;

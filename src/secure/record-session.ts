@@ -3,23 +3,15 @@ import { Code, XtmpError } from "../status/error.js";
 import { ByteQueue } from "../wire/byte-queue.js";
 import { concatBytes } from "../wire/bytes.js";
 import type { ByteDuplex, ByteReceiver, FrameDuplex, FrameReceiver } from "../wire/duplex.js";
-import { frameHeaderSize, parseFrame, writeFrame, type Frame } from "../wire/frame.js";
+import { parseFrame, type Frame } from "../wire/frame.js";
 import { CloseCode, FrameType } from "../wire/frame-types.js";
-import { LENGTH_PREFIX, readLength, writeLength } from "../wire/record.js";
+import { LENGTH_PREFIX, readLength } from "../wire/record.js";
 import { readVarint, varintSize, writeVarint } from "../wire/varint.js";
 import { closeCodeOf, statusOfClose } from "./close-codes.js";
 import type { RecordProtector } from "./protector.js";
-import { giveBuffer, takeBuffer } from "./record-pool.js";
+import { KEY_UPDATE_SIZE, RecordSealer, type RekeyPolicy } from "./record-sealer.js";
 
-/** When a sender switches to a new key (whichever limit is reached first). */
-export interface RekeyPolicy {
-  /** Records sent under one key (default 2^20). */
-  records?: number;
-  /** Plaintext bytes sent under one key (default 2^30). */
-  bytes?: number;
-  /** Milliseconds one key is used (default 1 hour). */
-  intervalMs?: number;
-}
+export type { RekeyPolicy } from "./record-sealer.js";
 
 /** Tunables of a record session. */
 export interface RecordSessionOptions {
@@ -44,6 +36,8 @@ export interface RecordSessionOptions {
    * is closed with TIMEOUT (default 30,000; 0 = never).
    */
   writeStallTimeoutMs?: number;
+  /** TICKET frames (PROTOCOL.md §4.2) go here (it may throw an XtmpError); without it a TICKET is a protocol error. */
+  onTicket?: (payload: Uint8Array) => void;
 }
 
 /** Default `maxOutboundBuffer`. */
@@ -51,8 +45,6 @@ export const DEFAULT_MAX_OUTBOUND_BUFFER = 4 << 20;
 /** Default `writeStallTimeoutMs`. */
 export const DEFAULT_WRITE_STALL_TIMEOUT_MS = 30_000;
 
-// a KEY_UPDATE frame: type, flags, stream 0, length 0
-const KEY_UPDATE_SIZE = 4;
 // the largest frame header: type, flags, 5-byte stream id, 5-byte length
 const MAX_FRAME_HEADER = 12;
 const MAX_CLOSE_REASON = 256;
@@ -90,25 +82,12 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     outboundBuffered: 0, peakOutboundBuffered: 0, readPauses: 0, writeStallCloses: 0 };
   private receiver: FrameReceiver | undefined;
   private readonly queue = new ByteQueue();
-  // plaintext of the record being filled; taken from a shared pool only while frames are pending,
-  // so an idle session holds no record buffer
-  private scratch: Uint8Array | undefined;
-  private scratchBuffer: Uint8Array | undefined; // the pooled buffer `scratch` views
-  private used = 0;
-  private out: Uint8Array[] = [];
-  private outBytes = 0;
   private flushScheduled = false;
   private closed = false;
   private closing = false;
   private closeError: XtmpError | undefined;
   private pendingEnd: XtmpError | undefined;
-  private readonly now: () => number;
-  private readonly rekeyRecords: number;
-  private readonly rekeyBytes: number;
-  private readonly rekeyInterval: number;
-  private keyRecords = 0;
-  private keyBytes = 0;
-  private keySince: number;
+  private readonly sealer: RecordSealer;
   private readonly maxRecvBody: number;
   private readonly maxOutbound: number;
   private readonly stallMs: number;
@@ -125,6 +104,11 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     this.flushScheduled = false;
     this.flush();
   };
+  private soonScheduled = false;
+  private readonly flushMicrotask = (): void => {
+    this.soonScheduled = false;
+    this.flush();
+  };
 
   constructor(
     private readonly duplex: ByteDuplex,
@@ -134,11 +118,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   ) {
     this.maxFramePayload = options.maxSendPlaintext - KEY_UPDATE_SIZE - MAX_FRAME_HEADER;
     this.maxRecvBody = options.maxRecvPlaintext + protector.overhead;
-    this.now = options.now ?? Date.now;
-    this.rekeyRecords = options.rekey?.records ?? 2 ** 20;
-    this.rekeyBytes = options.rekey?.bytes ?? 2 ** 30;
-    this.rekeyInterval = options.rekey?.intervalMs ?? 3_600_000;
-    this.keySince = this.now();
+    this.sealer = new RecordSealer(protector, options.maxSendPlaintext, options.padding ?? 0, options.rekey, options.now ?? Date.now, this.stats);
     this.maxOutbound = options.maxOutboundBuffer ?? DEFAULT_MAX_OUTBOUND_BUFFER;
     this.stallMs = options.writeStallTimeoutMs ?? DEFAULT_WRITE_STALL_TIMEOUT_MS;
     if (leftover && leftover.length > 0) this.queue.push(leftover);
@@ -175,35 +155,33 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     if (frame.payload.length > this.maxFramePayload) {
       throw new RangeError(`frame payload of ${frame.payload.length} bytes exceeds ${this.maxFramePayload}`);
     }
-    const size = frameHeaderSize(frame.streamId, frame.payload.length) + frame.payload.length;
-    if (!this.scratch) {
-      this.scratchBuffer = takeBuffer(this.options.maxSendPlaintext);
-      this.scratch = this.scratchBuffer.subarray(0, this.options.maxSendPlaintext);
-    }
-    if (this.used + size > this.scratch.length - KEY_UPDATE_SIZE) this.sealRecord();
-    this.used = writeFrame(this.scratch, this.used, frame);
+    this.sealer.add(frame);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       scheduleFlush(this.flushNow);
     }
   }
 
+  /** Flushes in a microtask: after the current work, before the end of the event-loop turn. */
+  flushSoon(): void {
+    if (this.soonScheduled || this.closed) return;
+    this.soonScheduled = true;
+    queueMicrotask(this.flushMicrotask);
+  }
+
   /** Seals the pending record and writes every sealed record with one duplex write. */
   flush(): void {
-    if (this.used > 0) this.sealRecord();
-    if (this.scratchBuffer) {
-      giveBuffer(this.scratchBuffer);
-      this.scratch = this.scratchBuffer = undefined;
-    }
+    const sealer = this.sealer;
+    if (sealer.pending > 0 && !this.closed) sealer.seal(); // closed: the keys are erased, nothing more goes out
+    sealer.release();
     if (this.closed) return;
-    if (this.out.length > 0) {
-      const parts = this.out;
-      this.stats.bytesSent += this.outBytes;
-      this.out = [];
+    if (sealer.outBytes > 0) {
+      const bytes = sealer.outBytes;
+      const parts = sealer.take();
+      this.stats.bytesSent += bytes;
       // small batches are cheaper to copy once than to gather; large ones go out without a copy
-      if (this.duplex.writev && this.outBytes > 4096) this.duplex.writev(parts);
-      else this.duplex.write(concatBytes(parts, this.outBytes));
-      this.outBytes = 0;
+      if (this.duplex.writev && bytes > 4096) this.duplex.writev(parts);
+      else this.duplex.write(concatBytes(parts, bytes));
     }
     if (this.closing) return;
     const buffered = this.duplex.bufferedAmount;
@@ -272,37 +250,6 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     this.close(new XtmpError(Code.UNAVAILABLE, `the peer has not read ${buffered} bytes for ${this.stallMs} ms`), CloseCode.TIMEOUT);
   }
 
-  private sealRecord(): void {
-    const scratch = this.scratch as Uint8Array;
-    const rekey =
-      this.protector.secure &&
-      (this.keyRecords + 1 >= this.rekeyRecords || this.keyBytes + this.used >= this.rekeyBytes || this.now() - this.keySince >= this.rekeyInterval);
-    if (rekey) this.used = writeFrame(scratch, this.used, { type: FrameType.KEY_UPDATE, flags: 0, streamId: 0, payload: EMPTY });
-    const pad = this.options.padding ?? 0;
-    let len = this.used;
-    if (pad > 0 && len % pad !== 0) {
-      const target = Math.min(Math.ceil(len / pad) * pad, scratch.length);
-      scratch.fill(0, len, target); // PADDING is type 0: the zeros are the padding frame
-      len = target;
-    }
-    const body = this.protector.seal(scratch.subarray(0, len));
-    const prefix = new Uint8Array(LENGTH_PREFIX);
-    writeLength(prefix, 0, body.length);
-    this.out.push(prefix, body);
-    this.outBytes += LENGTH_PREFIX + body.length;
-    this.stats.recordsSent++;
-    this.keyRecords++;
-    this.keyBytes += len;
-    this.used = 0;
-    if (rekey) {
-      this.protector.rekeySend();
-      this.stats.rekeysSent++;
-      this.keyRecords = 0;
-      this.keyBytes = 0;
-      this.keySince = this.now();
-    }
-  }
-
   onData(chunk: Uint8Array): void {
     if (this.closed) return;
     this.stats.bytesReceived += chunk.length;
@@ -334,7 +281,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
         this.stats.recordsReceived++;
         this.processRecord(pt);
         // replies piling up in this turn: let them go out before reading more (the flush resumes)
-        if (this.outBytes + this.used > this.maxOutbound && this.flushScheduled) this.holding = true;
+        if (this.sealer.outBytes + this.sealer.pending > this.maxOutbound && this.flushScheduled) this.holding = true;
       }
     } catch (err) {
       if (!(err instanceof XtmpError)) this.receiver?.onUnexpectedError?.(err);
@@ -356,6 +303,9 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
       } else if (f.type === FrameType.CLOSE) {
         this.onPeerClose(f.payload);
         return;
+      } else if (f.type === FrameType.TICKET) {
+        if (!this.options.onTicket || f.streamId !== 0) throw new XtmpError(Code.INTERNAL, "protocol error: unexpected TICKET");
+        this.options.onTicket(f.payload);
       } else if (f.type < 0x80) {
         this.receiver?.onFrame(f);
         if (this.closed) return;
@@ -402,8 +352,6 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     this.receiver?.onClose(error);
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 // Flush once per event-loop turn, after all the microtask-driven work of the turn (async generators
 // yield through microtasks, so a microtask flush would write one record per message).

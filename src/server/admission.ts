@@ -3,6 +3,7 @@ import { CookieJar, MAX_PUZZLE_BITS } from "../secure/cookie.js";
 import type { CryptoBackend } from "../secure/crypto.js";
 import { nodeCrypto } from "../secure/crypto-node.js";
 import type { AdmissionRefusal, HandshakeAdmission, HandshakeTicket, ServerSessionOptions } from "../secure/options.js";
+import { encodeServerHello, HelloStatus, PROTOCOL_VERSION } from "../wire/preamble.js";
 
 /** The admission limits with their defaults applied. */
 export interface AdmissionLimits {
@@ -242,4 +243,15 @@ export class Admission implements HandshakeAdmission {
     if (w === this.window + 1) return this.thisWindow * (1 - (now % 1000) / 1000);
     return this.thisWindow + this.lastWindow * (1 - (now % 1000) / 1000);
   }
+}
+
+// ServerHello BUSY by refusal message (there are a handful of distinct messages)
+const busyHellos = new Map<string, Uint8Array>();
+export function busyHello(message: string): Uint8Array {
+  let b = busyHellos.get(message);
+  if (!b) {
+    b = encodeServerHello({ version: PROTOCOL_VERSION, status: HelloStatus.BUSY, features: 0, reason: message });
+    if (busyHellos.size < 16) busyHellos.set(message, b);
+  }
+  return b;
 }

@@ -3,6 +3,7 @@ import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import type { MuxStream, StreamHandler } from "../mux/stream.js";
 import { AsyncQueue, mapQueue } from "../rpc/async-queue.js";
+import { batchItems, joinBatch, MessageBatch } from "../rpc/batch.js";
 import { CallContext } from "../rpc/context.js";
 import type { Span } from "@opentelemetry/api";
 import type { CallDurations } from "../metrics/call-metrics.js";
@@ -109,7 +110,8 @@ export class ServerCall implements StreamHandler {
       for (;;) {
         const r = await out.next();
         if (r.done || this.finished) break;
-        this.sendResponse(r.value);
+        if (r.value instanceof MessageBatch) this.sendBatch(r.value.messages);
+        else this.sendResponse(r.value);
         // backpressure: the TCP stream's window, or the session's datagram queue (the handler waits, the event loop runs)
         while (!this.finished && (this.stream.backlogged || this.env.datagram?.sender.full)) await this.writable();
       }
@@ -132,6 +134,7 @@ export class ServerCall implements StreamHandler {
   }
 
   private decodedRequests(): AsyncIterable<unknown> {
+    const expand = (item: [Uint8Array, number]) => batchItems(item, this.env.maxRecvMessage);
     return mapQueue(this.requests, ([bytes, flags]) => {
       const { ctx } = this;
       if (this.desc.rules.signed) {
@@ -139,7 +142,7 @@ export class ServerCall implements StreamHandler {
       }
       ctx.requestCompressed = (flags & FrameFlags.COMPRESSED) !== 0;
       return decodeMessage(this.desc.requestType, bytes, ctx.requestCompressed, this.env.maxRecvMessage, this.env.decompressionBudget);
-    });
+    }, expand);
   }
 
   private sendHeaders(): void {
@@ -173,6 +176,33 @@ export class ServerCall implements StreamHandler {
     }
     this.sendHeaders();
     this.stream.sendMessage(bytes, flags);
+  }
+
+  /**
+   * Sends a batch: joined into BATCH DATA frames of up to one frame's payload when the peer accepts
+   * them (uncompressed), one message at a time otherwise (signed methods, DATAGRAM delivery,
+   * compression forced on, or a peer without batches).
+   */
+  private sendBatch(messages: readonly unknown[]): void {
+    const limit = this.stream.batchLimit;
+    const rules = this.desc.rules;
+    const compressing = this.env.compression && (this.ctx.forceCompression === true || (rules.compression === "always" && this.env.peerAcceptsZstd));
+    if (limit === 0 || messages.length < 2 || rules.signed || this.env.datagram?.ready || compressing) {
+      for (const m of messages) this.sendResponse(m);
+      return;
+    }
+    const parts = messages.map((m) => encodeMessage(this.desc.responseType, m, () => false)[0]);
+    this.sendHeaders();
+    for (let i = 0; i < parts.length; ) {
+      const [bytes, next] = joinBatch(parts, i, limit);
+      if (next <= i + 1) {
+        this.stream.sendMessage(parts[i] as Uint8Array, 0); // too large for a batch, or alone
+        i++;
+      } else {
+        this.stream.sendMessage(bytes, FrameFlags.BATCH);
+        i = next;
+      }
+    }
   }
 
   /** Ends the call with OK (error undefined) or the error's status. */

@@ -1,6 +1,6 @@
 // The server's UDP endpoint: finds the session by connection id, validates client addresses, batches sends.
 import type { DatagramKeys } from "../secure/datagram.js";
-import { CONN_ID_SIZE } from "../secure/datagram.js";
+import { CONN_ID_SIZE, DATAGRAM_HEADER, datagramCounter, MAX_DATAGRAM_SIZE } from "../secure/datagram.js";
 import { XtmpError } from "../status/error.js";
 import { datagramMessageSize, decodeDatagram, DATAGRAM_TOKEN_SIZE, DatagramKind, encodeProbe, MAX_DATAGRAM_PLAINTEXT } from "../wire/datagram.js";
 import { DatagramSender } from "./datagram-sender.js";
@@ -53,7 +53,24 @@ export interface ServerDatagramStats {
   pathsValidated: number;
   /** Outgoing datagrams not sent because the session's counters were exhausted. */
   unsent: number;
+  /** With workers: datagrams handed to sibling workers (`forward`) or taken from them (`deliver`). */
+  workers?: ServerDatagramRelayStats;
 }
+
+/** A worker's datagram relay; then `received` + `fromWorkers` = `accepted` + drops + `errors` + `forwarded` + `forwardLimited` + `notOwned`. */
+export interface ServerDatagramRelayStats {
+  /** Datagrams whose connection id no session here has, handed to the sibling workers. */
+  forwarded: number;
+  /** Such datagrams dropped because `forwardsPerSecond` were already forwarded. */
+  forwardLimited: number;
+  /** Datagrams a sibling received and relayed here (not in `received`; their outcomes are in `accepted` and the drops)... */
+  fromWorkers: number;
+  /** ...except those for a session this worker does not have either (another sibling's). */
+  notOwned: number;
+}
+
+/** Datagrams per second a worker's UDP endpoint hands to its siblings at most (token bucket of this size). */
+export const DEFAULT_FORWARDS_PER_SECOND = 5_000;
 
 /** Options of a server UDP endpoint. */
 export interface ServerDatagramOptions {
@@ -61,6 +78,18 @@ export interface ServerDatagramOptions {
   onUnexpectedError?: (err: unknown) => void;
   /** Clock for the challenge budget and timeouts (ms); default `performance.now`. */
   now?: () => number;
+  /** With workers: where datagrams for sessions of sibling workers go, and who delivers theirs here. */
+  relay?: DatagramRelay;
+  /** Datagrams per second `relay.forward` takes at most; more are dropped, counted in `workers.forwardLimited` (default 5,000). */
+  forwardsPerSecond?: number;
+}
+
+/** A worker's link to its siblings for datagrams that reach the wrong worker. */
+export interface DatagramRelay {
+  /** Takes a well-formed datagram whose connection id no session here has (another worker's session). */
+  forward(datagram: Uint8Array, from: UdpPeer): void;
+  /** Called once the endpoint is bound: the relay then hands it siblings' datagrams through `deliver`. */
+  attach(endpoint: ServerDatagrams): void;
 }
 
 type Outcome = "accepted" | keyof ServerDatagramDrops;
@@ -203,9 +232,17 @@ export class ServerDatagrams {
   /** @internal The shared socket (peers send through it). */
   socket!: UdpSocket;
   private readonly now: () => number;
+  private readonly forward: DatagramRelay["forward"] | undefined;
+  private readonly relay: ServerDatagramRelayStats | undefined;
+  private readonly forwardRate: number;
+  private forwardBudget: number;
+  private forwardBudgetAt = 0;
 
   private constructor(private readonly errors: UnexpectedErrors, options: ServerDatagramOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.forward = options.relay?.forward;
+    this.relay = options.relay ? { forwarded: 0, forwardLimited: 0, fromWorkers: 0, notOwned: 0 } : undefined;
+    this.forwardRate = this.forwardBudget = options.forwardsPerSecond ?? DEFAULT_FORWARDS_PER_SECOND;
   }
 
   /**
@@ -216,6 +253,7 @@ export class ServerDatagrams {
     const self = new ServerDatagrams(new UnexpectedErrors("XTMP server UDP endpoint", options.onUnexpectedError), options);
     try {
       self.socket = await UdpSocket.bind(host, port, (msg, from) => self.onMessage(msg, from), self.errors);
+      options.relay?.attach(self);
       return self;
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
@@ -234,7 +272,7 @@ export class ServerDatagrams {
 
   /** A snapshot of the counters. */
   get stats(): ServerDatagramStats {
-    return { ...this.counts, dropped: { ...this.drops }, errors: this.errors.count };
+    return { ...this.counts, dropped: { ...this.drops }, errors: this.errors.count, ...(this.relay ? { workers: { ...this.relay } } : {}) };
   }
 
   /** Registers a session's datagram keys. */
@@ -271,29 +309,58 @@ export class ServerDatagrams {
     this.counts.unsent++;
   }
 
-  private onMessage(msg: Uint8Array, from: UdpPeer): void {
-    this.counts.received++;
-    let outcome: Outcome;
+  /** With workers: handles a datagram a sibling worker received for a session it does not have. */
+  deliver(msg: Uint8Array, from: UdpPeer): void {
+    if (this.relay) this.relay.fromWorkers++;
+    this.onMessage(msg, from, false);
+  }
+
+  private onMessage(msg: Uint8Array, from: UdpPeer, fromNetwork = true): void {
+    if (fromNetwork) this.counts.received++;
+    let outcome: Outcome | "forwarded" | "forwardLimited" | "notOwned";
     try {
-      outcome = this.handle(msg, from);
+      outcome = this.handle(msg, from, fromNetwork);
     } catch (err) {
       this.errors.report(err);
       return;
     }
     if (outcome === "accepted") this.counts.accepted++;
+    else if (outcome === "forwarded" || outcome === "forwardLimited" || outcome === "notOwned") (this.relay as ServerDatagramRelayStats)[outcome]++;
     else this.drops[outcome]++;
   }
 
-  private handle(msg: Uint8Array, from: UdpPeer): Outcome {
+  private handle(msg: Uint8Array, from: UdpPeer, fromNetwork: boolean): Outcome | "forwarded" | "forwardLimited" | "notOwned" {
     const peer = msg.length >= CONN_ID_SIZE ? this.peers.get(key(msg.subarray(0, CONN_ID_SIZE))) : undefined;
+    if (!peer && this.forward && msg.length >= DATAGRAM_HEADER + 16 && msg.length <= MAX_DATAGRAM_SIZE && datagramCounter(msg) >= 0) {
+      if (!fromNetwork) return "notOwned"; // relayed once only: the owner is another sibling (or none)
+      if (!this.takeForward()) return "forwardLimited";
+      this.forward(msg, from);
+      return "forwarded";
+    }
     if (!peer) return msg.length >= CONN_ID_SIZE ? "unknownConnId" : "malformed";
     const opened = peer.keys.open(msg);
     if (!opened.ok) return opened.reason;
     return peer.receive(opened.plaintext, opened.newest, from);
   }
 
+  private takeForward(): boolean {
+    const now = this.now();
+    this.forwardBudget = Math.min(this.forwardRate, this.forwardBudget + ((now - this.forwardBudgetAt) * this.forwardRate) / 1000);
+    this.forwardBudgetAt = now;
+    if (this.forwardBudget < 1) return false;
+    this.forwardBudget -= 1;
+    return true;
+  }
+
   /** Closes the socket. */
   close(): void {
     this.socket.close();
   }
+}
+
+/** UDP datagrams dropped by reason, over every UDP endpoint. */
+export function sumDrops(endpoints: readonly ServerDatagrams[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const u of endpoints) for (const [reason, n] of Object.entries(u.stats.dropped)) out[reason] = (out[reason] ?? 0) + (n as number);
+  return out;
 }

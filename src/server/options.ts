@@ -2,6 +2,7 @@
 import type { ServerInterceptor } from "../rpc/interceptor.js";
 import type { ServerSessionOptions } from "../secure/options.js";
 import type { HandshakeFailureReason } from "../secure/handshake-error.js";
+import type { ResumptionStats } from "../secure/ticket.js";
 import type { WsListenerStats } from "../transport/websocket.js";
 import type { ServerDatagrams } from "./datagrams.js";
 import type { FailureSite } from "./reporter.js";
@@ -52,6 +53,34 @@ export interface ServerOptions extends ServerSessionOptions, ProxyProtocolOption
   wsMaxPendingConnections?: number;
   /** Serve grpc.reflection.v1 and v1alpha ServerReflection, describing every added service (default false). */
   reflection?: boolean;
+  /** Worker processes (node:cluster) that run this program and share its ports; the primary serves nothing itself (default 0 = serve in this process). See src/server/workers.ts. */
+  workers?: number;
+  /** In the primary: a worker exited without being asked to (it is restarted after `restartInMs`). Exceptions it throws are counted, never propagated. */
+  onWorkerExit?: (exit: WorkerExit) => void;
+}
+
+/** A worker that exited without being asked to. */
+export interface WorkerExit {
+  /** Its slot, 0 .. workers-1 (its replacement keeps it). */
+  index: number;
+  pid: number;
+  /** Exit code, or null when a signal ended it. */
+  code: number | null;
+  signal: string | null;
+  /** When the replacement starts; undefined when it is not restarted (it exited before the server was up). */
+  restartInMs: number | undefined;
+}
+
+/** The primary's view of its workers (every other counter is per process: each worker has its own). */
+export interface WorkerStats {
+  /** One entry per slot: the live process (pid undefined while it restarts), whether it has made every listen call, restarts. */
+  workers: ReadonlyArray<{ index: number; pid: number | undefined; listening: boolean; restarts: number }>;
+  /** Workers that exited without being asked to (crashes, kills). */
+  unexpectedExits: number;
+  /** Workers that shut their own server down (not restarted). */
+  retired: number;
+  /** UDP datagrams relayed from the worker that received them to its siblings (sessions live in one worker). */
+  datagramsRelayed: number;
 }
 
 /** Counters for tests and metrics. */
@@ -66,6 +95,8 @@ export interface ServerStats {
   handshakeFailures: Readonly<Partial<Record<HandshakeFailureReason, number>>>;
   /** Admission control: handshakes in flight, refusals, RETRYs sent, whether the server is under load. */
   admission: AdmissionStats;
+  /** Session tickets issued, resumptions accepted and tickets refused by reason (PROTOCOL.md §4.2). */
+  resumption: ResumptionStats;
   /** Connections closed at once because `maxConnections` were open. */
   refusedConnections: number;
   /** Calls refused because `maxConcurrentCalls` were being served. */
@@ -90,4 +121,6 @@ export interface ServerStats {
   proxyProtocol: ProxyProtocolStats;
   /** gRPC bridge listeners' counters (calls, refusals, signed-method refusals, bad metadata, cancellations), one per listener. */
   grpcBridge: GrpcBridgeStats[];
+  /** In the primary of a server with `workers`: the workers (the other counters are this process's: zero there). */
+  workers?: WorkerStats;
 }

@@ -1,7 +1,7 @@
 // Server: registers services, accepts encrypted XTMP connections over TCP, dispatches calls, shuts down.
 import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
-import { MuxSession, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MUX_LIMITS } from "../mux/session.js";
+import { MuxSession } from "../mux/session.js";
 import type { MuxStream } from "../mux/stream.js";
 import { decodeTimeout } from "../rpc/deadline.js";
 import type { AnyMethodDescriptor, ServiceDescriptor } from "../rpc/descriptor.js";
@@ -10,27 +10,28 @@ import { chain, type ServerInvoke } from "../rpc/interceptor.js";
 import type { ImplementationOf } from "../rpc/typed.js";
 import { acceptSession, type Session } from "../secure/handshake.js";
 import { HandshakeError, type HandshakeFailureReason } from "../secure/handshake-error.js";
-import { encodeServerHello, Feature, HelloStatus, PROTOCOL_VERSION } from "../wire/preamble.js";
+import { noResumptionStats, ticketIssuerFor, type TicketIssuer } from "../secure/ticket.js";
 import { listenTcp, TcpDuplex, type TcpListener } from "../transport/tcp.js";
 import { listenUnix, unixPath } from "../transport/unix.js";
 import { listenMemory, memoryName, MemoryDuplex } from "../transport/memory.js";
 import { attachWebSocket, listenWebSocket, WsDuplex, type WsListener } from "../transport/websocket.js";
 import type { Server as HttpServer } from "node:http";
 import { parseAddress } from "../transport/address.js";
-import { ServerCall, type CallEnv } from "./call.js";
-import { ServerDatagrams } from "./datagrams.js";
-import { createMessageSigner } from "../secure/message-signing.js";
+import { ServerCall } from "./call.js";
+import { ServedSession, type SessionHost } from "./served-session.js";
+import { ServerDatagrams, sumDrops } from "./datagrams.js";
 import { nodeCrypto } from "../secure/crypto-node.js";
 import { adaptHandler } from "./handlers.js";
-import { DecompressionBudget, DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND } from "../rpc/decompression-budget.js";
+import type { DecompressionBudget } from "../rpc/decompression-budget.js";
 import { FailureReporter } from "./reporter.js";
-import { Admission } from "./admission.js";
+import { Admission, busyHello } from "./admission.js";
 import { peerAddressOf, ProxyProtocol, type AcceptedDuplex } from "./proxy-accept.js";
 import { GrpcBridge, type BridgeHost } from "./grpc-bridge.js";
 import { addReflection } from "../reflection/service.js";
 import type { ServerOptions, ServerStats } from "./options.js";
 import { ServerTelemetry } from "./telemetry.js";
 import { sessionCounters, type SessionCounters } from "../metrics/runtime-metrics.js";
+import { clusterRole, type ClusterHooks } from "./workers.js";
 
 export type { ServerOptions, ServerStats } from "./options.js";
 
@@ -74,6 +75,8 @@ export class Server {
   private readonly datagramErrors: string[] = [];
   private readonly bridges: GrpcBridge[] = [];
   private readonly telemetry: ServerTelemetry;
+  private sessionHost: SessionHost | undefined;
+  private readonly tickets: TicketIssuer | undefined; // session tickets (PROTOCOL.md §4.2)
   private readonly bridgeHost: BridgeHost = {
     route: (path) => this.routes.get(path),
     begin: () => (this.calls < (this.opts.maxConcurrentCalls ?? 20_000) ? ++this.calls > 0 : !++this.refusedCalls),
@@ -81,11 +84,17 @@ export class Server {
     report: (err, m) => (m ? this.reporter.callHook(() => this.opts.onError?.(err, m.path)) : this.reporter.report(err, "dispatch")),
   };
 
+  /** With `workers`: the pool (in the primary) or the link to the primary (in a worker); see workers.ts. */
+  private readonly cluster: ClusterHooks | undefined;
+
   constructor(private readonly opts: ServerOptions) {
+    this.cluster = clusterRole(opts, this, (fn) => this.reporter.callHook(fn));
+    opts = this.opts = this.cluster?.options(opts) ?? opts;
     if (!opts.insecure && !opts.identity) throw new XtmpError(Code.INVALID_ARGUMENT, "createServer: an identity is required (or insecure: true)");
     this.reporter = new FailureReporter(opts.onUnexpectedError);
     this.admission = new Admission(opts);
     this.proxy = new ProxyProtocol(opts);
+    this.tickets = ticketIssuerFor(opts, opts.crypto ?? nodeCrypto);
     this.telemetry = new ServerTelemetry(opts, { sessions: () => this.liveSessions(), datagramDrops: () => sumDrops(this.udpEndpoints) }, (fn) => this.reporter.callHook(fn));
     this.bridgeHost.telemetry = this.telemetry;
     if (opts.reflection) addReflection(this);
@@ -132,14 +141,23 @@ export class Server {
       datagrams: this.udpEndpoints.map((u) => u.stats),
       proxyProtocol: this.proxy.stats,
       grpcBridge: this.bridges.map((b) => ({ ...b.stats })),
+      resumption: this.tickets ? { ...this.tickets.stats, refused: { ...this.tickets.stats.refused } } : noResumptionStats(),
+      ...(this.cluster?.stats ? { workers: this.cluster.stats } : {}),
     };
   }
+
+  /** In a worker process of a server with `workers`: its index (0 .. workers-1); undefined elsewhere. */
+  get worker(): number | undefined { return this.cluster?.index; }
 
   /**
    * Listens on `xtmp://host:port` (TCP), `unix:///path` (a unix socket), `memory://name` (in this process), `ws://host:port/path` (WebSocket on its own HTTP server) or
    * `grpc://` / `grpcs://host:port` (standard gRPC through the bridge); port 0 picks a free port. Resolves with the bound address.
    */
   async listen(address: string): Promise<{ host: string; port: number }> {
+    return this.cluster ? this.cluster.listen(address, () => this.bind(address)) : this.bind(address);
+  }
+
+  private async bind(address: string): Promise<{ host: string; port: number }> {
     const socketPath = unixPath(address);
     if (socketPath !== undefined) return this.track(await listenUnix(socketPath, (duplex) => this.accept(duplex)));
     const memory = memoryName(address);
@@ -162,7 +180,7 @@ export class Server {
     }
     this.listeners.push(l);
     if (scheme === "xtmp" && this.opts.datagram !== false) {
-      const bound = await ServerDatagrams.bind(l.host, l.port, { onUnexpectedError: (e) => this.reporter.report(e, "datagram") });
+      const bound = await ServerDatagrams.bind(l.host, l.port, { onUnexpectedError: (e) => this.reporter.report(e, "datagram"), ...this.cluster?.datagrams(l.port) });
       if (bound instanceof ServerDatagrams) {
         udp.endpoint = bound;
         this.udpEndpoints.push(bound);
@@ -218,7 +236,7 @@ export class Server {
     }
     const conn: Connection = { duplex };
     this.connections.add(conn);
-    acceptSession(duplex, this.opts, { remoteAddress: duplex.remoteAddress, admission: { admit: () => ticket } }).then(
+    acceptSession(duplex, this.opts, { remoteAddress: duplex.remoteAddress, admission: { admit: () => ticket }, ...(this.tickets ? { tickets: this.tickets } : {}) }).then(
       (session) => this.serve(conn, session, udp),
       (err: unknown) => {
         const reason: HandshakeFailureReason = err instanceof HandshakeError ? err.reason : "internal";
@@ -250,69 +268,31 @@ export class Server {
   }
 
   private serve(conn: Connection, session: Session, udp?: ServerDatagrams): void {
-    const keys = session.datagram;
-    const datagram = keys && udp ? udp.register(keys) : undefined;
-    const { telemetry } = this;
-    const peerAddress = peerAddressOf(conn.duplex);
-    const transport = transportOf(conn.duplex);
     conn.session = session;
-    telemetry.runtime?.handshake();
-    if (telemetry.eventsOn) telemetry.emit({ type: "session_opened", side: "server", peerAddress, transport, peerIdentity: session.info.peerIdentity, cipher: session.info.cipher ?? "none" });
-    const env = {
-      datagram,
-      durations: telemetry.durations,
-      tracer: telemetry.tracer,
-      signer: createMessageSigner(this.opts.crypto ?? nodeCrypto, this.opts.identity, session.info.peerIdentity, session.info.handshakeHash),
-      maxRecvMessage: this.opts.maxRecvMessage ?? 4 << 20,
-      decompressionBudget: new DecompressionBudget({ bytesPerSecond: this.opts.maxDecompressedBytesPerSecond ?? DEFAULT_MAX_DECOMPRESSED_BYTES_PER_SECOND }), // per session: shared by its calls
-      peerAcceptsZstd: (session.info.features & Feature.ZSTD) !== 0,
-      compression: this.opts.compression !== false,
-      peerIdentity: session.info.peerIdentity,
-      peerAddress,
-      transport,
-      onError: (err: unknown, m: AnyMethodDescriptor) => this.reporter.callHook(() => this.opts.onError?.(err, m.path)),
-      onDone: () => this.calls--,
-    };
-    conn.budget = env.decompressionBudget;
-    const tcpEnv = datagram ? { ...env, datagram: undefined } : env; // calls that did not ask for datagrams
-    conn.mux = new MuxSession(session, {
-      isClient: false,
-      settings: { maxConcurrentStreams: this.opts.maxConcurrentStreams ?? 1000 },
-      maxRecvMessage: env.maxRecvMessage,
-      maxHeaderBytes: this.opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
-      keepaliveMs: this.opts.keepaliveMs ?? 60_000,
-      limits: {
-        idleTimeoutMs: this.opts.idleTimeoutMs ?? DEFAULT_MUX_LIMITS.idleTimeoutMs,
-        maxAgeMs: this.opts.maxConnectionAgeMs ?? DEFAULT_MUX_LIMITS.maxAgeMs,
-        maxAgeGraceMs: this.opts.maxConnectionAgeGraceMs ?? DEFAULT_MUX_LIMITS.maxAgeGraceMs,
-        controlFramesPerSecond: this.opts.maxControlFramesPerSecond ?? DEFAULT_MUX_LIMITS.controlFramesPerSecond,
-        resetsPerSecond: this.opts.maxResetsPerSecond ?? DEFAULT_MUX_LIMITS.resetsPerSecond,
-      },
-      onUnexpectedError: (err) => this.reporter.report(err, "frame"),
-      onStream: (stream, headers) => this.dispatch(stream, headers, env, tcpEnv),
-      onGoAway: (_last, reason) => {
-        telemetry.runtime?.goAway("received");
-        if (telemetry.eventsOn) telemetry.emit({ type: "goaway_received", side: "server", peerAddress, transport, reason });
-      },
-      onGoAwaySent: (reason) => {
-        telemetry.runtime?.goAway("sent");
-        if (telemetry.eventsOn) telemetry.emit({ type: "goaway_sent", side: "server", peerAddress, transport, reason });
-      },
-      onClose: (error) => {
-        const why = error ? Code[error.code] : "OK";
-        telemetry.runtime?.sessionClosed(sessionCounters(session, conn.mux));
-        if (telemetry.eventsOn) telemetry.emit({ type: "session_closed", side: "server", peerAddress, transport, code: why, reason: error?.rawMessage ?? "closed" });
-        this.sessionsClosed[why] = (this.sessionsClosed[why] ?? 0) + 1;
-        this.closedRefusals += env.decompressionBudget.refusedMessages;
-        this.writeStallCloses += session.stats.writeStallCloses;
-        this.connections.delete(conn);
-        if (keys) udp?.unregister(keys);
-      },
-    });
+    const served = new ServedSession((this.sessionHost ??= this.makeSessionHost()), conn, session, udp, peerAddressOf(conn.duplex), transportOf(conn.duplex));
+    conn.mux = new MuxSession(session, served);
     if (this.shuttingDown) conn.mux.goAway("server is shutting down");
   }
 
-  private dispatch(stream: MuxStream, block: Uint8Array, env: CallEnv, tcpEnv: CallEnv): void {
+  // what every served session shares (its hooks are the session's methods: no closure per session)
+  private makeSessionHost(): SessionHost {
+    return {
+      opts: this.opts,
+      telemetry: this.telemetry,
+      reportFrameError: (err) => this.reporter.report(err, "frame"),
+      callError: (err, m) => this.reporter.callHook(() => this.opts.onError?.(err, m.path)),
+      callDone: () => void this.calls--,
+      dispatch: (stream, headers, served) => this.dispatch(stream, headers, served),
+      closed: (served, why) => {
+        this.sessionsClosed[why] = (this.sessionsClosed[why] ?? 0) + 1;
+        this.closedRefusals += served.decompressionRefusals;
+        this.writeStallCloses += served.session.stats.writeStallCloses;
+        this.connections.delete(served.conn);
+      },
+    };
+  }
+
+  private dispatch(stream: MuxStream, block: Uint8Array, env: ServedSession): void {
     let headers;
     try {
       headers = decodeHeaderBlock(block);
@@ -343,7 +323,7 @@ export class Server {
     }
     this.calls++;
     const wantsDatagram = route.method.rules.delivery === "datagram" && pseudoText(headers, ":delivery") === "datagram";
-    const call = new ServerCall(stream, route.method, headers.metadata, decodeTimeout(pseudoText(headers, ":timeout")), wantsDatagram ? env : tcpEnv);
+    const call = new ServerCall(stream, route.method, headers.metadata, decodeTimeout(pseudoText(headers, ":timeout")), wantsDatagram ? env.datagramEnv : env);
     const { tracer } = env;
     if (!tracer) return void call.run(route.invoke);
     const traced = tracer.startServer(path, headers.metadata, "xtmp", env.peerAddress);
@@ -356,6 +336,8 @@ export class Server {
    * (default 10 s), then close every connection.
    */
   async shutdown(options: { graceMs?: number } = {}): Promise<void> {
+    const workers = this.cluster?.shutdown(options); // the primary: every worker drains, then exits
+    if (workers) return workers;
     this.shuttingDown = true;
     await Promise.all(this.listeners.map((l) => l.close()));
     this.listeners = [];
@@ -375,6 +357,7 @@ export class Server {
 
   /** Closes every connection now; in-flight calls fail with UNAVAILABLE. */
   forceShutdown(): void {
+    if (this.cluster?.forceShutdown()) return;
     this.shuttingDown = true;
     for (const l of this.listeners) void l.close();
     this.listeners = [];
@@ -387,26 +370,8 @@ export class Server {
   }
 }
 
-/** UDP datagrams dropped by reason, over every UDP endpoint. */
-function sumDrops(endpoints: readonly ServerDatagrams[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const u of endpoints) for (const [reason, n] of Object.entries(u.stats.dropped)) out[reason] = (out[reason] ?? 0) + (n as number);
-  return out;
-}
-
 // the longest delay setTimeout takes (longer ones fire at once): user-given durations are clamped to it
 const MAX_TIMER = 0x7fffffff;
-
-// ServerHello BUSY by refusal message (there are a handful of distinct messages)
-const busyHellos = new Map<string, Uint8Array>();
-function busyHello(message: string): Uint8Array {
-  let b = busyHellos.get(message);
-  if (!b) {
-    b = encodeServerHello({ version: PROTOCOL_VERSION, status: HelloStatus.BUSY, features: 0, reason: message });
-    if (busyHellos.size < 16) busyHellos.set(message, b);
-  }
-  return b;
-}
 
 /** Creates a server with the given identity, trust policy and limits. */
 export function createServer(options: ServerOptions): Server {

@@ -4,20 +4,36 @@ import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import type { SocketReceiver } from "./receiver.js";
 
+// The socket's listeners are shared by every socket (the duplex is found through the socket): no
+// closures per connection.
+const DUPLEX = Symbol("xtmp.tcpDuplex");
+type OwnedSocket = net.Socket & { [DUPLEX]?: TcpDuplex };
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  this[DUPLEX]?.receiver?.onData(chunk);
+}
+function onSocketDrain(this: OwnedSocket): void {
+  this[DUPLEX]?.receiver?.onDrain?.();
+}
+function onSocketEnd(this: OwnedSocket, err?: Error): void {
+  this[DUPLEX]?.finish(err instanceof Error ? err : undefined);
+}
+
 /** A TCP socket as a byte duplex. Reading starts when the first receiver is installed. */
 export class TcpDuplex {
-  private receiver: SocketReceiver | undefined;
+  /** @internal */
+  receiver: SocketReceiver | undefined;
   private ended = false;
   private readPaused = false;
 
   constructor(private readonly socket: net.Socket) {
     socket.setNoDelay(true);
     socket.pause();
-    socket.on("data", (chunk: Buffer) => this.receiver?.onData(chunk));
-    socket.on("drain", () => this.receiver?.onDrain?.());
-    socket.on("end", () => this.finish());
-    socket.on("error", (err) => this.finish(err));
-    socket.on("close", () => this.finish());
+    (socket as OwnedSocket)[DUPLEX] = this;
+    socket.on("data", onSocketData);
+    socket.on("drain", onSocketDrain);
+    socket.on("end", onSocketEnd);
+    socket.on("error", onSocketEnd);
+    socket.on("close", onSocketEnd);
   }
 
   /** Peer address, e.g. `127.0.0.1:53122`; `unix` for a unix-socket peer (which has no address). */
@@ -74,7 +90,8 @@ export class TcpDuplex {
     else if (!this.readPaused) this.socket.resume();
   }
 
-  private finish(err?: Error): void {
+  /** @internal The socket ended, failed (`err`) or closed. */
+  finish(err?: Error): void {
     if (this.ended) return;
     this.ended = true;
     this.socket.destroy();

@@ -53,8 +53,16 @@ export interface FrameReceiver {
 
 /** A session that carries frames (secure or insecure); what the mux layer runs on. */
 export interface FrameDuplex {
-  /** Queues a frame; frames queued in one event-loop turn go out together. The payload is copied. */
+  /**
+   * Queues a frame; frames queued in one event-loop turn go out together. The payload is read when
+   * the record is sealed (at the latest when the turn ends): it must not change before then.
+   */
   send(frame: Frame): void;
+  /**
+   * Optional: sends what is queued as soon as the current synchronous work and its microtasks are
+   * done, instead of at the end of the event-loop turn (for frames the peer waits on, like credit).
+   */
+  flushSoon?(): void;
   /** Largest frame payload the peer accepts. */
   readonly maxFramePayload: number;
   /** Installs the receiver. */

@@ -8,6 +8,8 @@ export enum FrameType {
   KEY_UPDATE = 0x01,
   /** The sender closes the session: payload = varint close code, UTF-8 reason (stream 0). */
   CLOSE = 0x02,
+  /** A session resumption ticket from the server (stream 0; §4.2): varint lifetime, 8-byte nonce, ticket. */
+  TICKET = 0x03,
   /** Opens a stream: method path, metadata, deadline (mux layer). */
   OPEN = 0x10,
   /** Message bytes of a stream (mux layer). */
@@ -46,6 +48,8 @@ export const FrameFlags = {
   REFUSED: 0x01,
   /** OPEN/HEADERS/TRAILERS/CONTINUATION: the header block continues in a CONTINUATION frame on the same stream. */
   MORE_HEADERS: 0x10,
+  /** DATA: the message is a batch of length-prefixed messages (§11.7; only to a peer whose SETTINGS accept batches). */
+  BATCH: 0x10,
 } as const;
 
 const KNOWN = new Set<number>(Object.values(FrameType).filter((v): v is number => typeof v === "number"));

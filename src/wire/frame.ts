@@ -28,14 +28,19 @@ export function frameSize(f: Frame): number {
   return frameHeaderSize(f.streamId, f.payload.length) + f.payload.length;
 }
 
-/** Writes `f` into `buf` at `off` (the caller guarantees room); returns the offset after it. */
-export function writeFrame(buf: Uint8Array, off: number, f: Frame): number {
+/** Writes the header of `f` (type, flags, stream id, payload length) into `buf` at `off`; returns the offset after it. */
+export function writeFrameHeader(buf: Uint8Array, off: number, f: Frame): number {
   if (f.type < 0 || f.type > 0xff || f.flags < 0 || f.flags > 0xff) throw new RangeError("frame type and flags are bytes");
   if (f.streamId < 0 || f.streamId > MAX_STREAM_ID) throw new RangeError(`stream id out of range: ${f.streamId}`);
   buf[off++] = f.type;
   buf[off++] = f.flags;
   off = writeVarint(buf, off, f.streamId);
-  off = writeVarint(buf, off, f.payload.length);
+  return writeVarint(buf, off, f.payload.length);
+}
+
+/** Writes `f` into `buf` at `off` (the caller guarantees room); returns the offset after it. */
+export function writeFrame(buf: Uint8Array, off: number, f: Frame): number {
+  off = writeFrameHeader(buf, off, f);
   buf.set(f.payload, off);
   return off + f.payload.length;
 }

@@ -16,6 +16,8 @@ export enum HandshakeMode {
   XX = 1,
   /** Noise IK: the client knows the server's key; one round trip. */
   IK = 2,
+  /** Session resumption: a ticket, then Noise NNpsk0 (§4.2). */
+  RESUME = 3,
 }
 
 /** AEAD cipher ids. */
@@ -34,6 +36,10 @@ export const Feature = {
   PQ_HYBRID: 0x01,
   /** zstd message compression. */
   ZSTD: 0x02,
+  /** Session resumption: the server sends a TICKET after the handshake (§4.2). */
+  RESUMPTION: 0x04,
+  /** Insecure mode only: records of up to 65,519 plaintext bytes both ways instead of 16,384 (§8). */
+  LARGE_RECORDS: 0x08,
 } as const;
 
 /**
@@ -47,6 +53,8 @@ export const MAX_COOKIE = 64;
 export const PUZZLE_NONCE_SIZE = 8;
 /** Largest ServerHello: header, reason length, reason (≤ 1024), RETRY difficulty, cookie length, cookie. */
 export const MAX_SERVER_HELLO = HELLO_SIZE + 2 + 1024 + 2 + MAX_COOKIE;
+/** Largest resumption ticket in a RESUME flight or a TICKET frame (§4.2). */
+export const MAX_TICKET = 1024;
 /** Largest cookie block: cookie length, cookie, nonce. */
 export const MAX_COOKIE_BLOCK = 1 + MAX_COOKIE + PUZZLE_NONCE_SIZE;
 
@@ -70,6 +78,8 @@ export enum HelloStatus {
   RETRY = 7,
   /** Too many handshakes in flight or from this source: try again later (clients report UNAVAILABLE). */
   BUSY = 8,
+  /** The resumption ticket is unknown, expired or invalid: drop it and run a full handshake (§4.2). */
+  TICKET_REJECTED = 9,
 }
 
 /** The client's first 8 bytes. */

@@ -7,8 +7,10 @@ export const LENGTH_PREFIX = 2;
 export const MAX_RECORD_BODY = 65535;
 /** AEAD tag length. */
 export const TAG_SIZE = 16;
-/** Default maximum record plaintext (like TLS). */
-export const DEFAULT_MAX_PLAINTEXT = 16384;
+/** The MAX_RECORD a peer that announces none is assumed to accept, and insecure mode's limit without LARGE_RECORDS. */
+export const BASE_MAX_PLAINTEXT = 16384;
+/** Default maximum record plaintext we announce (the largest a u16 record body allows: fewer AEAD calls per byte). */
+export const DEFAULT_MAX_PLAINTEXT = 65519;
 /** Largest maximum record plaintext a peer may announce. */
 export const MAX_PLAINTEXT_LIMIT = MAX_RECORD_BODY - TAG_SIZE;
 /** Smallest maximum record plaintext a peer may announce. */

@@ -39,12 +39,21 @@ describe("parser properties", () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), (b) => cleanly(() => decodeHeaderBlock(b))));
   });
 
+  it("SETTINGS BATCH_MESSAGES (id 4): 1 accepts batches, 0 does not, absent keeps the default (false), other values are malformed", () => {
+    const settings = (...pairs: number[]) => new Uint8Array(pairs);
+    expect(decodeSettings(settings(4, 1), DEFAULT_SETTINGS).batchMessages).to.equal(true);
+    expect(decodeSettings(settings(4, 0), { ...DEFAULT_SETTINGS, batchMessages: true }).batchMessages).to.equal(false);
+    expect(decodeSettings(settings(2, 5), DEFAULT_SETTINGS).batchMessages).to.equal(false);
+    expect(() => decodeSettings(settings(4, 2), DEFAULT_SETTINGS)).to.throw(/malformed SETTINGS/);
+  });
+
   it("mux control payloads round-trip; random bytes fail cleanly", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 0x7fffffff }), fc.integer({ min: 0, max: 1 << 20 }), fc.integer({ min: 1, max: 16 }), fc.string({ maxLength: 40 }), (w, streams, code, msg) => {
         expect(decodeWindowUpdate(encodeWindowUpdate(w))).to.equal(w);
+        // this implementation always announces BATCH_MESSAGES = 1 (§11.7)
         const s = { ...DEFAULT_SETTINGS, maxConcurrentStreams: streams };
-        expect(decodeSettings(encodeSettings(s), DEFAULT_SETTINGS)).to.deep.equal(s);
+        expect(decodeSettings(encodeSettings(s), DEFAULT_SETTINGS)).to.deep.equal({ ...s, batchMessages: true });
         expect(decodeReset(encodeReset(code, msg)).code).to.equal(code);
         expect(decodeGoAway(encodeGoAway(w, code, msg)).lastStreamId).to.equal(w);
       }),

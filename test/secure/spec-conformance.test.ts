@@ -235,17 +235,17 @@ describe("PROTOCOL.md conformance: preamble, handshake and records", function ()
     const stat = noiseStaticKey(id, crypto).publicKey;
     const h = crypto.randomBytes(32);
 
-    it("MAX_RECORD absent means 1024; this implementation announces 16384 unless maxRecordPlaintext says otherwise", () => {
+    it("MAX_RECORD absent means 1024", () => {
       const full = buildPayload(crypto, id, "I", stat, 16384, 0, h);
       expect(verifyPayload(crypto, full, "I", stat, h, { kind: "any" }).maxRecord).to.equal(16384);
       const stripped = encodeTlv([...parseTlv(full)].filter(([tag]) => tag !== 4));
       expect(verifyPayload(crypto, stripped, "I", stat, h, { kind: "any" }).maxRecord).to.equal(1024);
     });
 
-    it("the peer's MAX_RECORD bounds what a side sends: a 1024-byte limit gives 1008-byte frames, the default 16368", async () => {
+    it("the peer's MAX_RECORD bounds what a side sends: a 1024-byte limit gives 1008-byte frames, the default (65519) 65503", async () => {
       const [c, s] = await establish({ identity: clientId, maxRecordPlaintext: 1024 }, { identity: serverId });
       expect(ok(s).maxFramePayload).to.equal(1024 - 16);
-      expect(ok(c).maxFramePayload).to.equal(16384 - 16);
+      expect(ok(c).maxFramePayload).to.equal(65519 - 16);
     });
 
     /** A hand-driven client whose identity payload carries `payloadFeatures` while its ClientHello offers `offer`. */
@@ -354,19 +354,64 @@ describe("PROTOCOL.md conformance: preamble, handshake and records", function ()
       const pt = cat(new Uint8Array([FrameType.CLOSE, 0, 0, 1 + reason.length, CloseCode.PROTOCOL_ERROR]), reason);
       const crc = new Uint8Array(4);
       new DataView(crc.buffer).setUint32(0, crc32c(pt));
-      expect(fromServer.map(hex)).to.deep.equal([hex(hello(1, 0, 0, 0)), hex(cat(u16(pt.length + 4), pt, crc))]);
+      // ServerHello: status 0, features 0x08 (LARGE_RECORDS, offered by every insecure client of this implementation)
+      expect(fromServer.map(hex)).to.deep.equal([hex(hello(1, 0, 0x08, 0)), hex(cat(u16(pt.length + 4), pt, crc))]);
     });
 
-    it("insecure: MAX_RECORD is 16384 both ways whatever maxRecordPlaintext says", async () => {
+    it("insecure with LARGE_RECORDS (offered and accepted): MAX_RECORD is 65519 both ways whatever maxRecordPlaintext says", async () => {
       const [c, s] = await establish({ insecure: true, maxRecordPlaintext: 1024 }, { insecure: true, maxRecordPlaintext: 2048 });
       const client = inbox(ok(c));
-      expect(ok(c).maxFramePayload).to.equal(16384 - 16);
-      expect(ok(s).maxFramePayload).to.equal(16384 - 16);
-      const big = nodeCrypto.randomBytes(16000);
+      expect(ok(c).info.features & 0x08).to.equal(0x08);
+      expect(ok(c).maxFramePayload).to.equal(65519 - 16);
+      expect(ok(s).maxFramePayload).to.equal(65519 - 16);
+      const big = nodeCrypto.randomBytes(65000);
       ok(s).send({ type: FrameType.DATA, flags: 1, streamId: 1, payload: big });
       const f = await Promise.race([client.waitFor(1).then((fs) => fs[0]!), client.closed.then((e) => Promise.reject(e ?? new Error("closed")))]);
       expect(hex(f.payload)).to.equal(hex(big));
       expect(ok(c).isClosed).to.equal(false);
+    });
+
+    // an insecure record: u16 length, plaintext, CRC-32C
+    const crcRecord = (pt: Uint8Array): Uint8Array => {
+      const crc = new Uint8Array(4);
+      new DataView(crc.buffer).setUint32(0, crc32c(pt));
+      return cat(u16(pt.length + 4), pt, crc);
+    };
+    // one DATA frame on stream 1 whose plaintext is exactly `size` bytes (type, flags, id, varint length, payload)
+    const dataPlaintext = (size: number): Uint8Array => {
+      const k = size - 3 - 2 < 16384 ? 2 : 3;
+      const n = size - 3 - k;
+      const len = k === 2 ? [(n & 0x7f) | 0x80, n >> 7] : [(n & 0x7f) | 0x80, ((n >> 7) & 0x7f) | 0x80, n >> 14];
+      return cat(new Uint8Array([FrameType.DATA, 1, 1, ...len]), nodeCrypto.randomBytes(n));
+    };
+
+    it("insecure without LARGE_RECORDS (a client that does not offer bit 0x08): 16384 both ways, a larger record is a protocol error", async () => {
+      const rc = rawClient({ insecure: true });
+      rc.raw.write(hello(1, 0, 0, 0));
+      const { session, error } = await rc.settled;
+      if (!session) throw new Error(`no session: ${String(error)}`);
+      expect(hex(rc.bytes())).to.equal(hex(hello(1, 0, 0, 0)));
+      expect(session.maxFramePayload).to.equal(16384 - 16);
+      const srv = inbox(session);
+      rc.raw.write(crcRecord(dataPlaintext(16384)));
+      expect((await srv.waitFor(1))[0]!.payload.length).to.equal(16384 - 5);
+      rc.raw.write(crcRecord(dataPlaintext(16385)));
+      const err = await srv.closed;
+      expect(err?.message).to.match(/record of 16389 bytes exceeds the limit of 16388/);
+    });
+
+    it("insecure with LARGE_RECORDS: a 65519-byte record is accepted, the server's ServerHello accepts bit 0x08", async () => {
+      const rc = rawClient({ insecure: true });
+      rc.raw.write(hello(1, 0, 0, 0x08));
+      const { session, error } = await rc.settled;
+      if (!session) throw new Error(`no session: ${String(error)}`);
+      // ServerHello: version 1, status 0, features 0x08, reserved 0
+      expect(hex(rc.bytes())).to.equal(hex(hello(1, 0, 0x08, 0)));
+      expect(session.maxFramePayload).to.equal(65519 - 16);
+      const srv = inbox(session);
+      rc.raw.write(crcRecord(dataPlaintext(65519)));
+      expect((await srv.waitFor(1))[0]!.payload.length).to.equal(65519 - 6);
+      expect(session.isClosed).to.equal(false);
     });
   });
 

@@ -44,8 +44,8 @@ async function transcript(v: Omit<Vector, "handshake_hash" | "messages">, crypto
   const [a, b] = pair;
   const tap = (d: typeof a, side: string): typeof a => ({ ...d, write: (c) => (order.push([side, hex(c)]), d.write(c)), close: () => d.close(), setReceiver: (r) => d.setReceiver(r) });
   const [c, s] = await establish(
-    { identity: client, cipher: v.cipher, crypto: fixedEphemerals(crypto, [unhex(v.client_ephemeral_private)]), kem, postQuantum: pq, ...(v.mode.startsWith("IK") ? { serverKey: server.publicKey } : {}) },
-    { identity: server, crypto: fixedEphemerals(crypto, [unhex(v.server_ephemeral_private)]), kem },
+    { identity: client, maxRecordPlaintext: 16384, cipher: v.cipher, crypto: fixedEphemerals(crypto, [unhex(v.client_ephemeral_private)]), kem, postQuantum: pq, ...(v.mode.startsWith("IK") ? { serverKey: server.publicKey } : {}) },
+    { identity: server, maxRecordPlaintext: 16384, crypto: fixedEphemerals(crypto, [unhex(v.server_ephemeral_private)]), kem },
     [tap(a, "c"), tap(b, "s")],
   );
   const si = inbox(ok(s));

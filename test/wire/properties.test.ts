@@ -126,5 +126,26 @@ describe("wire properties", () => {
   it("crc32c matches the standard check value", () => {
     expect(crc32c(new TextEncoder().encode("123456789"))).to.equal(0xe3069283);
     expect(crc32c(new Uint8Array(32))).to.equal(0x8a9136aa); // RFC 3720 B.4: 32 bytes of zeros
+    expect(crc32c(new Uint8Array(32).fill(0xff))).to.equal(0x62a8ab43); // RFC 3720 B.4: 32 bytes of 0xff
+    expect(crc32c(Uint8Array.from({ length: 32 }, (_, i) => i))).to.equal(0x46dd794e); // RFC 3720 B.4: 0..31
+  });
+
+  it("crc32c (16 bytes per step over aligned words) equals a bit-at-a-time CRC at every length and alignment", () => {
+    const bitwise = (d: Uint8Array): number => {
+      let c = 0xffffffff;
+      for (const byte of d) {
+        c ^= byte;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 0, max: 7 }), (bytes, shift) => {
+        const backing = new Uint8Array(bytes.length + shift);
+        backing.set(bytes, shift);
+        expect(crc32c(backing.subarray(shift))).to.equal(bitwise(bytes));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -6,6 +6,16 @@ const ZEROS32 = new Uint8Array(32);
 // 2^64 - 1 is reserved by Noise; JS numbers are exact up to 2^53, far beyond any session's record count
 const MAX_NONCE = Number.MAX_SAFE_INTEGER;
 
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
 /** Encrypts or decrypts with implicit nonces 0, 1, 2, ...; a failed decryption leaves the state unchanged. */
 export class CipherState {
   private aead: Aead | undefined;
@@ -63,6 +73,15 @@ export class CipherState {
     const out = this.aead.seal(this.nonceBytes(this.n), ad, plaintext);
     this.n++;
     return out;
+  }
+
+  /** Encrypts the concatenation of `parts` (empty associated data), appending the ciphertext pieces and tag to `out`. */
+  encryptParts(parts: readonly Uint8Array[], total: number, out: Uint8Array[]): void {
+    if (!this.aead) throw new Error("noise: encryptParts without a key");
+    if (this.n >= MAX_NONCE) throw new Error("noise: nonce space exhausted; rekey or reconnect");
+    if (this.aead.sealParts) this.aead.sealParts(this.nonceBytes(this.n), parts, out);
+    else out.push(this.aead.seal(this.nonceBytes(this.n), EMPTY, parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts, total)));
+    this.n++;
   }
 
   /** Decrypts; returns null on authentication failure (nonce not advanced). */

@@ -30,6 +30,8 @@ export interface ServerStreamRequest {
   count: number;
   /** Payload size of each message. */
   size: number;
+  /** When above 1, an XTMP server yields the messages in batches of this many (other stacks ignore it). */
+  batch: number;
 }
 
 /** ServerStreamResponse is one streamed message. */
@@ -173,7 +175,7 @@ export const UnaryResponse: MessageFns<UnaryResponse> = {
 };
 
 function createBaseServerStreamRequest(): ServerStreamRequest {
-  return { count: 0, size: 0 };
+  return { count: 0, size: 0, batch: 0 };
 }
 
 export const ServerStreamRequest: MessageFns<ServerStreamRequest> = {
@@ -183,6 +185,9 @@ export const ServerStreamRequest: MessageFns<ServerStreamRequest> = {
     }
     if (message.size !== 0) {
       writer.uint32(16).uint32(message.size);
+    }
+    if (message.batch !== 0) {
+      writer.uint32(24).uint32(message.batch);
     }
     return writer;
   },
@@ -216,6 +221,14 @@ export const ServerStreamRequest: MessageFns<ServerStreamRequest> = {
             message.size = reader.uint32();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.batch = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -235,6 +248,7 @@ export const ServerStreamRequest: MessageFns<ServerStreamRequest> = {
     const message = createBaseServerStreamRequest();
     message.count = object.count ?? 0;
     message.size = object.size ?? 0;
+    message.batch = object.batch ?? 0;
     return message;
   },
 };

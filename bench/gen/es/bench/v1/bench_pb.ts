@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file bench/v1/bench.proto.
  */
 export const file_bench_v1_bench: GenFile = /*@__PURE__*/
-  fileDesc("ChRiZW5jaC92MS9iZW5jaC5wcm90bxIIYmVuY2gudjEiNgoMVW5hcnlSZXF1ZXN0Eg8KB3BheWxvYWQYASABKAwSFQoNcmVzcG9uc2Vfc2l6ZRgCIAEoDSIgCg1VbmFyeVJlc3BvbnNlEg8KB3BheWxvYWQYASABKAwiMgoTU2VydmVyU3RyZWFtUmVxdWVzdBINCgVjb3VudBgBIAEoDRIMCgRzaXplGAIgASgNIicKFFNlcnZlclN0cmVhbVJlc3BvbnNlEg8KB3BheWxvYWQYASABKAwiIgoPUGluZ1BvbmdSZXF1ZXN0Eg8KB3BheWxvYWQYASABKAwiIwoQUGluZ1BvbmdSZXNwb25zZRIPCgdwYXlsb2FkGAEgASgMMuABCgxCZW5jaFNlcnZpY2USOAoFVW5hcnkSFi5iZW5jaC52MS5VbmFyeVJlcXVlc3QaFy5iZW5jaC52MS5VbmFyeVJlc3BvbnNlEk8KDFNlcnZlclN0cmVhbRIdLmJlbmNoLnYxLlNlcnZlclN0cmVhbVJlcXVlc3QaHi5iZW5jaC52MS5TZXJ2ZXJTdHJlYW1SZXNwb25zZTABEkUKCFBpbmdQb25nEhkuYmVuY2gudjEuUGluZ1BvbmdSZXF1ZXN0GhouYmVuY2gudjEuUGluZ1BvbmdSZXNwb25zZSgBMAFiBnByb3RvMw");
+  fileDesc("ChRiZW5jaC92MS9iZW5jaC5wcm90bxIIYmVuY2gudjEiNgoMVW5hcnlSZXF1ZXN0Eg8KB3BheWxvYWQYASABKAwSFQoNcmVzcG9uc2Vfc2l6ZRgCIAEoDSIgCg1VbmFyeVJlc3BvbnNlEg8KB3BheWxvYWQYASABKAwiQQoTU2VydmVyU3RyZWFtUmVxdWVzdBINCgVjb3VudBgBIAEoDRIMCgRzaXplGAIgASgNEg0KBWJhdGNoGAMgASgNIicKFFNlcnZlclN0cmVhbVJlc3BvbnNlEg8KB3BheWxvYWQYASABKAwiIgoPUGluZ1BvbmdSZXF1ZXN0Eg8KB3BheWxvYWQYASABKAwiIwoQUGluZ1BvbmdSZXNwb25zZRIPCgdwYXlsb2FkGAEgASgMMuABCgxCZW5jaFNlcnZpY2USOAoFVW5hcnkSFi5iZW5jaC52MS5VbmFyeVJlcXVlc3QaFy5iZW5jaC52MS5VbmFyeVJlc3BvbnNlEk8KDFNlcnZlclN0cmVhbRIdLmJlbmNoLnYxLlNlcnZlclN0cmVhbVJlcXVlc3QaHi5iZW5jaC52MS5TZXJ2ZXJTdHJlYW1SZXNwb25zZTABEkUKCFBpbmdQb25nEhkuYmVuY2gudjEuUGluZ1BvbmdSZXF1ZXN0GhouYmVuY2gudjEuUGluZ1BvbmdSZXNwb25zZSgBMAFiBnByb3RvMw");
 
 /**
  * UnaryRequest carries a payload and the size of the wanted response.
@@ -82,6 +82,13 @@ export type ServerStreamRequest = Message<"bench.v1.ServerStreamRequest"> & {
    * @generated from field: uint32 size = 2;
    */
   size: number;
+
+  /**
+   * When above 1, an XTMP server yields the messages in batches of this many (other stacks ignore it).
+   *
+   * @generated from field: uint32 batch = 3;
+   */
+  batch: number;
 };
 
 /**
