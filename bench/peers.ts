@@ -13,7 +13,7 @@ import {
 } from "./gen/bench/v1/bench.js";
 import { BenchServiceDefinition, type BenchServiceImplementation } from "./gen/bench/v1/bench_xtmp.js";
 import { BenchService as BenchServiceEs } from "./gen/es/bench/v1/bench_pb.js";
-import { batch, createChannel, createClient, createServer, generateIdentity, parsePublicKey, type Channel, type CipherName } from "../src/index.js";
+import { batch, createChannel, createClient, createServer, generateIdentity, parsePublicKey, TicketCache, type Channel, type CipherName } from "../src/index.js";
 import { createPrometheusMeterProvider } from "../src/prometheus/index.js";
 import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import type { MeterProvider as ApiMeterProvider } from "@opentelemetry/api";
@@ -62,8 +62,16 @@ export interface Addresses {
 export const PEERS = ["xtmp-aesgcm", "xtmp-chachapoly", "xtmp-insecure", "grpc-js", "grpc-js-tls", "connect-h2c"] as const;
 /** XTMP AES-GCM with metrics off (the plain peer) and on, through each kind of meter provider. */
 export const METRICS_PEERS = ["xtmp-aesgcm", "xtmp-metrics-prometheus", "xtmp-metrics-otel"] as const;
+/** The batched server stream: XTMP peers whose handler yields `batch()`es, and grpc-js TLS (streaming as usual) as the base. */
+export const BATCH_PEERS = ["xtmp-aesgcm", "xtmp-insecure", "grpc-js-tls"] as const;
+/** New connections that resume with a session ticket (one identity and ticket cache for every connection), and the base. */
+export const RESUME_PEERS = ["xtmp-aesgcm-resume", "grpc-js-tls"] as const;
 /** A peer name. */
-export type PeerName = (typeof PEERS)[number] | (typeof METRICS_PEERS)[number];
+export type PeerName = (typeof PEERS)[number] | (typeof METRICS_PEERS)[number] | (typeof RESUME_PEERS)[number];
+
+// the resuming peer: a returning client (same identity) holding tickets from earlier connections
+const resumeIdentity = generateIdentity();
+const resumeCache = new TicketCache();
 
 /** A metric reader nobody collects from: the SDK still aggregates every measurement, which is the cost measured. */
 class IdleReader extends MetricReader {
@@ -261,6 +269,11 @@ export async function connectPeer(peer: PeerName, a: Addresses): Promise<PeerCli
       await ch.connect();
       return xtmpClient(ch);
     }
+    case "xtmp-aesgcm-resume": {
+      const ch = createChannel(`xtmp://${a.xtmp}`, { serverKey: parsePublicKey(a.xtmpKey), identity: resumeIdentity, ticketCache: resumeCache, keepaliveMs: 0, compression: false, maxRecvMessage: 8 << 20 });
+      await ch.connect();
+      return xtmpClient(ch);
+    }
     case "xtmp-metrics-prometheus":
     case "xtmp-metrics-otel": {
       const kind = peer === "xtmp-metrics-otel" ? "otel" : "prometheus";
@@ -284,7 +297,7 @@ export async function connectPeer(peer: PeerName, a: Addresses): Promise<PeerCli
       const Ctor = grpc.makeGenericClientConstructor(grpcDef, "BenchService");
       const tls = peer === "grpc-js-tls";
       const creds = tls ? grpc.credentials.createSsl(Buffer.from(a.grpcCert)) : grpc.credentials.createInsecure();
-      const client = new Ctor(tls ? a.grpcTls : a.grpc, creds, { "grpc.max_receive_message_length": 8 << 20, "grpc.ssl_target_name_override": "localhost" }) as grpc.Client & Record<string, Function>;
+      const client = new Ctor(tls ? a.grpcTls : a.grpc, creds, { "grpc.max_receive_message_length": 8 << 20, "grpc.ssl_target_name_override": "localhost", "grpc.use_local_subchannel_pool": 1 }) as grpc.Client & Record<string, Function>;
       await new Promise<void>((res, rej) => client.waitForReady(Date.now() + 5000, (e?: Error) => (e ? rej(e) : res())));
       return {
         unary: (payload, responseSize) =>

@@ -1,4 +1,5 @@
 // Benchmark report: the JSON shape, the Markdown table with targets, and two SVG charts (no dependencies).
+import { renderWorkers, type WorkersResult } from "./workers.js";
 
 /** One peer's figures in one scenario (medians over rounds). */
 export interface PeerResult {
@@ -70,6 +71,8 @@ export interface Report {
   metrics?: Array<{ peer: string; callsPerSecond: number; ratioVsOff: number; p50Ms: number }>;
   /** One server vs balanced over three (bench/fleet.ts); absent in reports from before it existed. */
   fleet?: FleetResult;
+  /** One process vs `workers: 1` and `workers: 2` (bench/workers.ts); absent in older reports. */
+  workers?: WorkersResult;
   /** LiveUpdates fan-out, embedded ledger vs NATS JetStream (bench/fanout.ts); absent in older reports. */
   fanout?: FanoutResult;
   /** Unary through the XTMP gRPC bridge vs a direct grpc-js server (bench/bridge.ts); absent in older reports. */
@@ -251,6 +254,7 @@ export function renderMarkdown(r: Report): string {
   if (r.fleet) lines.push(renderFleet(r.fleet));
   if (r.fanout) lines.push(renderFanout(r.fanout));
   if (r.bridge) lines.push(renderBridge(r.bridge));
+  if (r.workers) lines.push("**Both cores**: one server process against `createServer({ workers: 1 })` and `{ workers: 2 }` (node:cluster).", "", renderWorkers(r.workers));
   if (r.failures?.length) lines.push(`**Not measured in this run** (failed): ${r.failures.join("; ")}.`, "");
   return lines.join("\n");
 }

@@ -7,7 +7,8 @@ import { runBridge } from "./bridge.js";
 import { Ceilings } from "./ceilings.js";
 import { runFanout } from "./fanout.js";
 import { runFleet } from "./fleet.js";
-import { METRICS_PEERS, PEERS, type Addresses, type PeerName } from "./peers.js";
+import { runWorkers } from "./workers.js";
+import { BATCH_PEERS, METRICS_PEERS, PEERS, RESUME_PEERS, type Addresses, type PeerName } from "./peers.js";
 import { LIMIT_FORMULA, limitFor, renderMarkdown, renderRatioChart, renderLatencyChart, type CeilingsResult, type Report, type ScenarioResult } from "./report.js";
 import { median } from "./stats.js";
 
@@ -69,10 +70,14 @@ const SCENARIOS: Scenario[] = [
   { key: "unary-c16", title: "unary 100 B, concurrency 16", unit: "calls/s", job: { scenario: "unary", ms: MS, concurrency: 16 }, peers: PEERS },
   { key: "unary-c128", title: "unary 100 B, concurrency 128", unit: "calls/s", job: { scenario: "unary", ms: MS, concurrency: 128 }, peers: PEERS },
   { key: "stream", title: "server stream of 100 B messages", unit: "msgs/s", job: { scenario: "stream", ms: MS }, peers: PEERS },
+  // the XTMP server yields batch() of 256 messages (one frame each); grpc-js TLS streams as above, for the ratio
+  { key: "stream-batch", title: "server stream of 100 B messages, XTMP handler yielding batches of 256", unit: "msgs/s", job: { scenario: "stream", ms: MS, batch: 256 }, peers: BATCH_PEERS },
   { key: "mib", title: "1 MiB unary requests", unit: "MB/s", job: { scenario: "mib", ms: MS }, peers: PEERS },
   { key: "pingpong", title: "bidi ping-pong", unit: "round trips/s", job: { scenario: "pingpong", ms: MS }, peers: PEERS },
   { key: "connect", title: "new connection + first call", unit: "connections/s", job: { scenario: "connect", ms: MS }, peers: PEERS },
   { key: "connect-c8", title: `full-handshake capacity: ${CONNECTORS} concurrent connectors, new connection + first call`, unit: "connections/s", job: { scenario: "connect", ms: MS, concurrency: CONNECTORS }, peers: PEERS },
+  { key: "connect-resume", title: "new connection + first call, XTMP resuming with a session ticket (1 connector, and 8)", unit: "connections/s", job: { scenario: "connect", ms: MS }, peers: RESUME_PEERS },
+  { key: "connect-resume-c8", title: `session resumption capacity: ${CONNECTORS} concurrent connectors`, unit: "connections/s", job: { scenario: "connect", ms: MS, concurrency: CONNECTORS }, peers: RESUME_PEERS },
 ];
 
 async function main(): Promise<void> {
@@ -158,6 +163,7 @@ async function main(): Promise<void> {
   const fleet = await secondary("fleet", () => runFleet({ rounds: ROUNDS, ms: MS, concurrency: 128 }));
   const fanout = await secondary("fanout", () => runFanout({ rounds: ROUNDS, ms: MS }));
   const bridge = await secondary("bridge", () => runBridge({ rounds: ROUNDS, ms: MS, concurrency: 16 }));
+  const workers = await secondary("workers", () => runWorkers({ rounds: ROUNDS, ms: MS, concurrency: 128 }));
 
   const scenarios: ScenarioResult[] = SCENARIOS.map((sc) => {
     const byPeer = raw[sc.key] ?? {};
@@ -206,6 +212,7 @@ async function main(): Promise<void> {
     ...(fleet ? { fleet } : {}),
     ...(fanout ? { fanout } : {}),
     ...(bridge ? { bridge } : {}),
+    ...(workers ? { workers } : {}),
     ...(failures.length ? { failures } : {}),
     ceilings: ceilingMedians,
     limitFormula: LIMIT_FORMULA,

@@ -45,26 +45,33 @@ export function datagramCounter(datagram: Uint8Array): number {
 
 /** Both directions of a session's datagram path. Never shares keys with the TCP records. */
 export class DatagramKeys {
-  private readonly send: CipherState;
-  private readonly recv: CipherState;
-  private readonly window = new ReplayWindow();
+  // cipher states and the replay window are made on first use: most sessions never send a datagram
+  private sendState: CipherState | undefined;
+  private recvState: CipherState | undefined;
+  private replay: ReplayWindow | undefined;
   private counter: number;
   /** Replays and too-old datagrams dropped so far. */
   replaysDropped = 0;
 
   constructor(
-    crypto: CryptoBackend,
-    cipher: CipherName,
+    private readonly crypto: CryptoBackend,
+    private readonly cipher: CipherName,
     /** The connection id both sides put on every datagram of this session. */
     readonly connId: Uint8Array,
-    sendKey: Uint8Array,
-    recvKey: Uint8Array,
+    private readonly sendKey: Uint8Array,
+    private readonly recvKey: Uint8Array,
     /** The first counter to send (0; tests of the counter limit start near it). */
     firstCounter = 0,
   ) {
-    this.send = new CipherState(crypto, cipher, sendKey);
-    this.recv = new CipherState(crypto, cipher, recvKey);
     this.counter = firstCounter;
+  }
+
+  private get send(): CipherState {
+    return (this.sendState ??= new CipherState(this.crypto, this.cipher, this.sendKey));
+  }
+
+  private get recv(): CipherState {
+    return (this.recvState ??= new CipherState(this.crypto, this.cipher, this.recvKey));
   }
 
   /** True once every counter below DATAGRAM_COUNTER_LIMIT was used: `seal` returns null from then on. */
@@ -98,8 +105,8 @@ export class DatagramKeys {
     this.recv.setNonce(n);
     const pt = this.recv.decryptWithAd(datagram.subarray(0, DATAGRAM_HEADER), datagram.subarray(DATAGRAM_HEADER));
     if (pt === null) return { ok: false, reason: "authFailed" };
-    const newest = n > this.window.top;
-    if (!this.window.check(n)) {
+    const newest = n > (this.replay?.top ?? -1);
+    if (!(this.replay ??= new ReplayWindow()).check(n)) {
       this.replaysDropped++;
       return { ok: false, reason: "replay" };
     }

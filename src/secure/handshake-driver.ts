@@ -164,11 +164,12 @@ export abstract class Driver implements ByteReceiver {
       },
       leftover,
     ) as Session;
-    Object.defineProperty(session, "info", { value: fullInfo, enumerable: true });
+    // plain assignments: every session takes the same hidden-class transitions (defineProperty gave each its own)
+    (session as { info: SessionInfo }).info = fullInfo;
     if (this.exporter) {
       const keys = deriveDatagramKeys(this.crypto, this.exporter, fullInfo.handshakeHash, fullInfo.cipher ?? "AESGCM", this.isClient);
       this.exporter.fill(0);
-      Object.defineProperty(session, "datagram", { value: keys });
+      (session as { datagram?: DatagramKeys }).datagram = keys;
     }
     if (this.resumption && this.sendTicket) this.sendTicket(session, this.resumption);
     this.resolve(session);

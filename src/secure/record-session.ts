@@ -99,16 +99,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   private blocked = false;
   private socketPaused = false;
   private drainedMark = 0; // bytes the duplex had handed to the network when last checked
-  private readonly onStall = (): void => this.stalled();
-  private readonly flushNow = (): void => {
-    this.flushScheduled = false;
-    this.flush();
-  };
   private soonScheduled = false;
-  private readonly flushMicrotask = (): void => {
-    this.soonScheduled = false;
-    this.flush();
-  };
 
   constructor(
     private readonly duplex: ByteDuplex,
@@ -158,7 +149,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     this.sealer.add(frame);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      scheduleFlush(this.flushNow);
+      scheduleFlush(flushLater, this);
     }
   }
 
@@ -166,7 +157,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   flushSoon(): void {
     if (this.soonScheduled || this.closed) return;
     this.soonScheduled = true;
-    queueMicrotask(this.flushMicrotask);
+    if (soon.push(this) === 1) queueMicrotask(flushSoonQueue);
   }
 
   /** Seals the pending record and writes every sealed record with one duplex write. */
@@ -200,7 +191,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
       // received bytes still flow in up to the same bound: a peer blocked on us in turn can go on
       this.maybePauseSocket();
       this.drainedMark = this.stats.bytesSent - buffered;
-      if (this.stallMs > 0) this.stallTimer = setTimeout(this.onStall, Math.min(this.stallMs, 0x7fffffff));
+      if (this.stallMs > 0) this.stallTimer = setTimeout(stallCheck, Math.min(this.stallMs, 0x7fffffff), this);
     } else if (this.holding) {
       this.resume();
     }
@@ -235,15 +226,27 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     if (this.pendingEnd && !this.holding && this.receiver) this.shutdown(this.pendingEnd, false);
   }
 
-  /** No byte went out for `stallMs`: close (the CLOSE is best effort: it sits behind the unread bytes). */
-  private stalled(): void {
+  /** @internal The flush scheduled for the end of the turn. */
+  flushScheduledNow(): void {
+    this.flushScheduled = false;
+    this.flush();
+  }
+
+  /** @internal The flush asked for by `flushSoon`. */
+  flushSoonNow(): void {
+    this.soonScheduled = false;
+    this.flush();
+  }
+
+  /** @internal No byte went out for `stallMs`: close (the CLOSE is best effort: it sits behind the unread bytes). */
+  stalled(): void {
     this.stallTimer = undefined;
     if (this.closed) return;
     const buffered = this.duplex.bufferedAmount ?? 0;
     if (this.stats.bytesSent - buffered > this.drainedMark) {
       // the peer reads, if slowly: wait another period
       this.drainedMark = this.stats.bytesSent - buffered;
-      this.stallTimer = setTimeout(this.onStall, Math.min(this.stallMs, 0x7fffffff));
+      this.stallTimer = setTimeout(stallCheck, Math.min(this.stallMs, 0x7fffffff), this);
       return;
     }
     this.stats.writeStallCloses++;
@@ -354,5 +357,26 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
 }
 
 // Flush once per event-loop turn, after all the microtask-driven work of the turn (async generators
-// yield through microtasks, so a microtask flush would write one record per message).
-const scheduleFlush: (f: () => void) => void = typeof setImmediate === "function" ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
+// yield through microtasks, so a microtask flush would write one record per message). The session
+// travels as the callback's argument: no closure per session.
+const scheduleFlush: (f: (s: RecordSession) => void, s: RecordSession) => void =
+  typeof setImmediate === "function" ? (f, s) => void setImmediate(f, s) : (f, s) => void setTimeout(f, 0, s);
+const flushLater = (s: RecordSession): void => s.flushScheduledNow();
+const stallCheck = (s: RecordSession): void => s.stalled();
+// sessions that asked for a flush in a microtask, served by one microtask
+let soon: RecordSession[] = [];
+function flushSoonQueue(): void {
+  const due = soon;
+  soon = [];
+  let failed = false;
+  let failure: unknown;
+  for (const s of due) {
+    try {
+      s.flushSoonNow();
+    } catch (err) {
+      // every session still gets its flush; the first failure is rethrown, as a lone flush's would be
+      if (!failed) [failed, failure] = [true, err];
+    }
+  }
+  if (failed) throw failure;
+}

@@ -106,8 +106,8 @@ interface PendingChallenge {
 export class DatagramPeer {
   /** The client's validated UDP address; undefined until a first address passed the challenge. */
   address: UdpPeer | undefined;
-  /** Outgoing messages of this session's DATAGRAM calls: bounded, paced, flushed before each call's trailers. */
-  readonly sender: DatagramSender;
+  // made by the first DATAGRAM call: most sessions never have one
+  private senderMade: DatagramSender | undefined;
   private pending: PendingChallenge[] = [];
   private budget = CHALLENGES_PER_SECOND;
   private budgetAt: number;
@@ -118,16 +118,25 @@ export class DatagramPeer {
     private readonly now: () => number,
   ) {
     this.budgetAt = now();
+  }
+
+  /** Outgoing messages of this session's DATAGRAM calls: bounded, paced, flushed before each call's trailers. */
+  get sender(): DatagramSender {
     // always to the validated address: a probe from elsewhere changes nothing until it is validated
-    this.sender = new DatagramSender(
+    return (this.senderMade ??= new DatagramSender(
       (plaintext) => this.address !== undefined && this.sendPlain(plaintext, this.address),
-      (err) => endpoint.unexpected(err),
-    );
+      (err) => this.endpoint.unexpected(err),
+    ));
+  }
+
+  /** Stops the sender, if one was made. */
+  closeSender(): void {
+    this.senderMade?.close();
   }
 
   /** Datagrams of messages sent. */
   get sent(): number {
-    return this.sender.datagrams;
+    return this.senderMade?.datagrams ?? 0;
   }
 
   /** Whether datagrams can go to the client: a validated address, and counters left. */
@@ -285,7 +294,7 @@ export class ServerDatagrams {
   /** Forgets a session. */
   unregister(keys: DatagramKeys): void {
     const k = key(keys.connId);
-    this.peers.get(k)?.sender.close();
+    this.peers.get(k)?.closeSender();
     this.peers.delete(k);
   }
 

@@ -2,6 +2,9 @@
 import type { Aead, CipherName, CryptoBackend } from "../crypto.js";
 
 const EMPTY = new Uint8Array(0);
+// one nonce buffer for every state: seal and open use it synchronously
+const NONCE = new Uint8Array(12);
+const NONCE_VIEW = new DataView(NONCE.buffer);
 const ZEROS32 = new Uint8Array(32);
 // 2^64 - 1 is reserved by Noise; JS numbers are exact up to 2^53, far beyond any session's record count
 const MAX_NONCE = Number.MAX_SAFE_INTEGER;
@@ -22,8 +25,6 @@ export class CipherState {
   private key: Uint8Array | undefined;
   /** Next nonce. */
   n = 0;
-  private readonly nonce = new Uint8Array(12);
-  private readonly view = new DataView(this.nonce.buffer);
 
   constructor(
     private readonly crypto: CryptoBackend,
@@ -56,14 +57,15 @@ export class CipherState {
     // ChaChaPoly: 4 zero bytes + little-endian counter; AESGCM: 4 zero bytes + big-endian counter
     const hi = Math.floor(n / 0x100000000);
     const lo = n >>> 0;
+    NONCE_VIEW.setUint32(0, 0);
     if (this.cipher === "ChaChaPoly") {
-      this.view.setUint32(4, lo, true);
-      this.view.setUint32(8, hi, true);
+      NONCE_VIEW.setUint32(4, lo, true);
+      NONCE_VIEW.setUint32(8, hi, true);
     } else {
-      this.view.setUint32(4, hi, false);
-      this.view.setUint32(8, lo, false);
+      NONCE_VIEW.setUint32(4, hi, false);
+      NONCE_VIEW.setUint32(8, lo, false);
     }
-    return this.nonce;
+    return NONCE;
   }
 
   /** Encrypts with associated data `ad`; plaintext passes through when no key is set. */
@@ -96,8 +98,9 @@ export class CipherState {
   /** Noise Rekey(): k = ENCRYPT(k, 2^64-1, "", zeros)[0..32]; the old key is wiped. */
   rekey(): void {
     if (!this.aead) throw new Error("noise: rekey without a key");
-    this.nonce.fill(0xff, 4);
-    const next = this.aead.seal(this.nonce, EMPTY, ZEROS32).subarray(0, 32);
+    NONCE.fill(0, 0, 4);
+    NONCE.fill(0xff, 4);
+    const next = this.aead.seal(NONCE, EMPTY, ZEROS32).subarray(0, 32);
     const n = this.n;
     this.initializeKey(next);
     next.fill(0);
