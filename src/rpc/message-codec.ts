@@ -10,7 +10,7 @@ import type { CompressionPolicy, DeepPartial, MessageCodec } from "./descriptor.
 // encoding costs one copy (finish) instead of a growth sequence per message. Dropped when a huge
 // message has grown it, so the process does not keep that memory.
 let writer = new BinaryWriter();
-const MAX_KEPT_WRITER = 1 << 20;
+const MAX_KEPT_WRITER = (4 << 20) + (64 << 10); // the default message limit, and some: 1 MiB messages reuse it
 
 /** Messages at least this large are compressed under the `auto`/`default` policies. */
 export const COMPRESS_THRESHOLD = 1024;

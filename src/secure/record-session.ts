@@ -40,6 +40,9 @@ export interface RecordSessionOptions {
   onTicket?: (payload: Uint8Array) => void;
 }
 
+// sealed records are written as soon as this many bytes of them wait, without waiting for the end of the turn
+const EAGER_WRITE_BYTES = 256 << 10;
+
 /** Default `maxOutboundBuffer`. */
 export const DEFAULT_MAX_OUTBOUND_BUFFER = 4 << 20;
 /** Default `writeStallTimeoutMs`. */
@@ -147,6 +150,8 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
       throw new RangeError(`frame payload of ${frame.payload.length} bytes exceeds ${this.maxFramePayload}`);
     }
     this.sealer.add(frame);
+    // a bulk sender writes as it goes, so the peer decrypts while we are still encrypting
+    if (this.sealer.outBytes >= EAGER_WRITE_BYTES) this.writeSealed();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       scheduleFlush(flushLater, this);
@@ -166,18 +171,23 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
     if (sealer.pending > 0 && !this.closed) sealer.seal(); // closed: the keys are erased, nothing more goes out
     sealer.release();
     if (this.closed) return;
-    if (sealer.outBytes > 0) {
-      const bytes = sealer.outBytes;
-      const parts = sealer.take();
-      this.stats.bytesSent += bytes;
-      // small batches are cheaper to copy once than to gather; large ones go out without a copy
-      if (this.duplex.writev && bytes > 4096) this.duplex.writev(parts);
-      else this.duplex.write(concatBytes(parts, bytes));
-    }
+    this.writeSealed();
     if (this.closing) return;
     const buffered = this.duplex.bufferedAmount;
     if (buffered !== undefined) this.noteBuffered(buffered);
     else if (this.holding) this.resume();
+  }
+
+  // writes the sealed records with one duplex write
+  private writeSealed(): void {
+    const sealer = this.sealer;
+    if (sealer.outBytes === 0) return;
+    const bytes = sealer.outBytes;
+    const parts = sealer.take();
+    this.stats.bytesSent += bytes;
+    // small batches are cheaper to copy once than to gather; large ones go out without a copy
+    if (this.duplex.writev && bytes > 4096) this.duplex.writev(parts);
+    else this.duplex.write(concatBytes(parts, bytes));
   }
 
   /** Backpressure: above maxOutbound unsent bytes, process nothing more until they go out. */
