@@ -314,10 +314,12 @@ export class MuxSession extends MuxSessionState implements FrameReceiver, Stream
     this.closed = true;
     this.keepalive?.stop();
     this.timers?.stop();
-    const err = error ?? new XtmpError(Code.UNAVAILABLE, "session closed");
-    for (const s of this.streams.values()) s.abort(err);
+    // an orderly close with no stream left makes no error (its stack trace is most of a close's cost)
+    let err = error;
+    const why = (): XtmpError => (err ??= new XtmpError(Code.UNAVAILABLE, "session closed"));
+    for (const s of this.streams.values()) s.abort(why());
     // queued streams never reached the wire
-    for (const s of this.own?.waiting.drain() ?? []) s.abort(err, true);
+    for (const s of this.own?.waiting.drain() ?? []) s.abort(why(), true);
     this.dropStreams();
     const waiters = this.drainWaiters;
     this.drainWaiters = undefined;

@@ -272,6 +272,7 @@ export class RecordSession implements FrameDuplex, ByteReceiver {
   }
 
   onEnd(error?: Error): void {
+    if (this.closed) return; // our own close ended the connection
     const err = new XtmpError(Code.UNAVAILABLE, "connection closed by peer", error ? { cause: error } : {});
     // records that arrived before the end (a CLOSE with its reason, say) are processed first, also
     // when they wait for our replies to go out (but not for a peer that stopped reading)

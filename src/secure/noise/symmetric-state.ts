@@ -3,7 +3,6 @@ import type { CipherName, CryptoBackend } from "../crypto.js";
 import { CipherState } from "./cipher-state.js";
 
 const EMPTY = new Uint8Array(0);
-const ONE = new Uint8Array([1]);
 
 /** Holds ck and h while a handshake runs. */
 export class SymmetricState {
@@ -26,15 +25,16 @@ export class SymmetricState {
     this.cs = new CipherState(crypto, cipher);
   }
 
-  /** Noise HKDF: up to three 32-byte outputs from ck and ikm. */
+  /**
+   * Noise HKDF: up to three 32-byte outputs from ck and ikm. Noise's HKDF is RFC 5869 HKDF with
+   * salt = ck and empty info (temp_key = HMAC(ck, ikm); output i = HMAC(temp_key, output i-1 ‖ i)),
+   * so one HKDF call of 32 × outputs bytes gives the same outputs as the three HMAC steps.
+   */
   private hkdf(ikm: Uint8Array, outputs: 2 | 3): Uint8Array[] {
-    const c = this.crypto;
-    const temp = c.hmacSha256(this.ck, ikm);
-    const o1 = c.hmacSha256(temp, ONE);
-    const o2 = c.hmacSha256(temp, o1, new Uint8Array([2]));
-    const out = [o1, o2];
-    if (outputs === 3) out.push(c.hmacSha256(temp, o2, new Uint8Array([3])));
-    temp.fill(0);
+    const okm = this.crypto.hkdfSha256(ikm, this.ck, EMPTY, 32 * outputs);
+    const out = [okm.slice(0, 32), okm.slice(32, 64)];
+    if (outputs === 3) out.push(okm.slice(64, 96));
+    okm.fill(0);
     return out;
   }
 
