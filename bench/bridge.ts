@@ -1,6 +1,6 @@
 // Bridge benchmark (`npm run bench:bridge`): unary calls/s from a grpc-js client through the XTMP gRPC bridge vs a direct grpc-js server, same run.
 import type { ChildProcess } from "node:child_process";
-import { ask, first, forkRole, killAll, serveJobs } from "./procs.js";
+import { ask, first, forkRole, intArg, killAll, serveJobs } from "./procs.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -182,12 +182,7 @@ if (isMain) {
   if (role === "server") await serverRole(process.argv[3] ?? "");
   else if (role === "client") serveJobs(measure);
   else {
-    const arg = (name: string, dflt: number) => {
-      const i = process.argv.indexOf(name);
-      const n = i >= 0 ? Number(process.argv[i + 1]) : dflt;
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
-      return n;
-    };
+    const arg = intArg;
     const started = Date.now();
     const bridge = await runBridge({ rounds: arg("--rounds", 5), ms: arg("--ms", 1500), concurrency: arg("--concurrency", 16) });
     mkdirSync("bench/results", { recursive: true });

@@ -1,6 +1,6 @@
 // LiveUpdates fan-out benchmark (`npm run bench:fanout`): 1 publisher, 100 subscribers, embedded ledger vs NATS JetStream, same run.
 import type { ChildProcess } from "node:child_process";
-import { ask, first, forkRole, killAll, serveJobs } from "./procs.js";
+import { ask, first, forkRole, intArg, killAll, serveJobs } from "./procs.js";
 // the same lifted admission limits as the main bench server (every benchmark connection comes from 127.0.0.1)
 import { CAPACITY } from "./peers.js";
 import { randomBytes } from "node:crypto";
@@ -311,12 +311,7 @@ if (isMain) {
   if (role === "server") await serverRole(process.argv[3] ?? "", process.argv[4] ?? "-");
   else if (role === "client") serveJobs(measure);
   else {
-    const arg = (name: string, dflt: number) => {
-      const i = process.argv.indexOf(name);
-      const n = i >= 0 ? Number(process.argv[i + 1]) : dflt;
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
-      return n;
-    };
+    const arg = intArg;
     const started = Date.now();
     const fanout = await runFanout({ rounds: arg("--rounds", 3), ms: arg("--ms", 1500), subscribers: arg("--subscribers", 100), inFlight: arg("--in-flight", 16) });
     mkdirSync("bench/results", { recursive: true });

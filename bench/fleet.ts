@@ -1,6 +1,6 @@
 // Fleet benchmark (`npm run bench:fleet`): unary calls/s against one server vs balanced over three server processes, same run.
 import type { ChildProcess } from "node:child_process";
-import { ask, first, forkRole, killAll, serveJobs } from "./procs.js";
+import { ask, first, forkRole, intArg, killAll, serveJobs } from "./procs.js";
 // the same lifted admission limits as the main bench server (every benchmark connection comes from 127.0.0.1)
 import { CAPACITY } from "./peers.js";
 import { randomBytes } from "node:crypto";
@@ -208,12 +208,7 @@ if (isMain) {
   if (role === "server") await serverRole(process.argv[3] ?? "");
   else if (role === "client") serveJobs(measure);
   else {
-    const arg = (name: string, dflt: number) => {
-      const i = process.argv.indexOf(name);
-      const n = i >= 0 ? Number(process.argv[i + 1]) : dflt;
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
-      return n;
-    };
+    const arg = intArg;
     const started = Date.now();
     const fleet = await runFleet({ rounds: arg("--rounds", 3), ms: arg("--ms", 1000), concurrency: arg("--concurrency", 128) });
     mkdirSync("bench/results", { recursive: true });

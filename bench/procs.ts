@@ -74,3 +74,11 @@ export async function killAll(children: ChildProcess[]): Promise<void> {
     ),
   );
 }
+
+/** A positive integer command-line option `name` (e.g. `--rounds 3`), or `dflt` when absent. */
+export function intArg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(name);
+  const n = i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
+  return n;
+}

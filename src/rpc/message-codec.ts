@@ -37,6 +37,26 @@ export function encodeMessage<T>(codec: MessageCodec<T>, message: unknown, compr
 }
 
 /**
+ * Encodes `messages` as one batch payload (`varint length ‖ message` each, PROTOCOL.md §11.7) with
+ * the shared writer: one copy for the whole batch. Undefined when it would exceed `limit` bytes.
+ */
+export function encodeBatch<T>(codec: MessageCodec<T>, messages: readonly unknown[], limit: number): Uint8Array | undefined {
+  let bytes: Uint8Array;
+  try {
+    for (const m of messages) {
+      codec.encode(codec.fromPartial(m as DeepPartial<T>), writer.fork());
+      writer.join();
+    }
+    bytes = writer.finish();
+    if (bytes.length > MAX_KEPT_WRITER) writer = new BinaryWriter();
+  } catch (err) {
+    writer = new BinaryWriter();
+    throw new XtmpError(Code.INTERNAL, "failed to serialize a message", { cause: err });
+  }
+  return bytes.length <= limit ? bytes : undefined;
+}
+
+/**
  * Decodes received bytes (decompressing first when flagged, within `maxSize` and the session's
  * decompression `budget`); errors are INTERNAL/RESOURCE_EXHAUSTED.
  */

@@ -11,7 +11,7 @@ import type { CallTracer } from "../tracing/call-tracer.js";
 import type { AnyMethodDescriptor } from "../rpc/descriptor.js";
 import { encodeHeaderBlock } from "../rpc/header-block.js";
 import type { ServerInvoke } from "../rpc/interceptor.js";
-import { decodeMessage, encodeMessage, shouldCompress } from "../rpc/message-codec.js";
+import { decodeMessage, encodeBatch, encodeMessage, shouldCompress } from "../rpc/message-codec.js";
 import type { DecompressionBudget } from "../rpc/decompression-budget.js";
 import { Metadata } from "../rpc/metadata.js";
 import type { DatagramPeer } from "./datagrams.js";
@@ -191,8 +191,11 @@ export class ServerCall implements StreamHandler {
       for (const m of messages) this.sendResponse(m);
       return;
     }
-    const parts = messages.map((m) => encodeMessage(this.desc.responseType, m, () => false)[0]);
     this.sendHeaders();
+    // the common case: the whole batch fits one frame, encoded in one pass
+    const whole = encodeBatch(this.desc.responseType, messages, limit);
+    if (whole) return void this.stream.sendMessage(whole, FrameFlags.BATCH);
+    const parts = messages.map((m) => encodeMessage(this.desc.responseType, m, () => false)[0]);
     for (let i = 0; i < parts.length; ) {
       const [bytes, next] = joinBatch(parts, i, limit);
       if (next <= i + 1) {

@@ -168,7 +168,11 @@ describe("workers: one server on several processes", function () {
         const stats: DatagramCallStats = { udp: false, received: 0, lost: 0, reordered: 0 };
         const symbols = new Set<string>();
         for await (const t of createClient(BpciServiceDefinition, ch).priceTicks({ symbols: ["X"] }, { datagramStats: stats })) symbols.add(t.symbol);
-        expect(stats).to.deep.include({ udp: true, received: WORKER_TICKS });
+        // UDP may drop a few under load (a loaded CI machine lost 11% once); a broken relay loses the ~half
+        // of the datagrams the kernel hands to the other worker (and the probes above already fail)
+        expect(stats.udp).to.equal(true);
+        expect(stats.received + stats.lost, "every tick accounted for").to.equal(WORKER_TICKS);
+        expect(stats.received, "received over UDP").to.be.at.least(0.8 * WORKER_TICKS);
         expect([...symbols]).to.deep.equal([String(pid)]);
       }
       tree.child.stdin?.write("stats\n");

@@ -1,4 +1,5 @@
 // Noise CipherState: one AEAD key plus a 64-bit nonce counter, with Rekey (Noise section 5.1, 11.3).
+import { concatBytes } from "../../wire/bytes.js";
 import type { Aead, CipherName, CryptoBackend } from "../crypto.js";
 
 const EMPTY = new Uint8Array(0);
@@ -8,16 +9,6 @@ const NONCE_VIEW = new DataView(NONCE.buffer);
 const ZEROS32 = new Uint8Array(32);
 // 2^64 - 1 is reserved by Noise; JS numbers are exact up to 2^53, far beyond any session's record count
 const MAX_NONCE = Number.MAX_SAFE_INTEGER;
-
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 /** Encrypts or decrypts with implicit nonces 0, 1, 2, ...; a failed decryption leaves the state unchanged. */
 export class CipherState {
@@ -82,7 +73,7 @@ export class CipherState {
     if (!this.aead) throw new Error("noise: encryptParts without a key");
     if (this.n >= MAX_NONCE) throw new Error("noise: nonce space exhausted; rekey or reconnect");
     if (this.aead.sealParts) this.aead.sealParts(this.nonceBytes(this.n), parts, out);
-    else out.push(this.aead.seal(this.nonceBytes(this.n), EMPTY, parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts, total)));
+    else out.push(this.aead.seal(this.nonceBytes(this.n), EMPTY, parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(parts, total)));
     this.n++;
   }
 
