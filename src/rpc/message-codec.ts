@@ -38,9 +38,9 @@ export function encodeMessage<T>(codec: MessageCodec<T>, message: unknown, compr
 
 /**
  * Encodes `messages` as one batch payload (`varint length ‖ message` each, PROTOCOL.md §11.7) with
- * the shared writer: one copy for the whole batch. Undefined when it would exceed `limit` bytes.
+ * the shared writer: one copy for the whole batch.
  */
-export function encodeBatch<T>(codec: MessageCodec<T>, messages: readonly unknown[], limit: number): Uint8Array | undefined {
+export function encodeBatch<T>(codec: MessageCodec<T>, messages: readonly unknown[]): Uint8Array {
   let bytes: Uint8Array;
   try {
     for (const m of messages) {
@@ -53,7 +53,7 @@ export function encodeBatch<T>(codec: MessageCodec<T>, messages: readonly unknow
     writer = new BinaryWriter();
     throw new XtmpError(Code.INTERNAL, "failed to serialize a message", { cause: err });
   }
-  return bytes.length <= limit ? bytes : undefined;
+  return bytes;
 }
 
 /**

@@ -3,7 +3,7 @@ import { Code } from "../status/code.js";
 import { XtmpError } from "../status/error.js";
 import type { MuxStream, StreamHandler } from "../mux/stream.js";
 import { AsyncQueue, mapQueue } from "../rpc/async-queue.js";
-import { batchItems, joinBatch, MessageBatch } from "../rpc/batch.js";
+import { batchItems, joinBatch, MessageBatch, splitBatch } from "../rpc/batch.js";
 import { CallContext } from "../rpc/context.js";
 import type { Span } from "@opentelemetry/api";
 import type { CallDurations } from "../metrics/call-metrics.js";
@@ -192,10 +192,11 @@ export class ServerCall implements StreamHandler {
       return;
     }
     this.sendHeaders();
-    // the common case: the whole batch fits one frame, encoded in one pass
-    const whole = encodeBatch(this.desc.responseType, messages, limit);
-    if (whole) return void this.stream.sendMessage(whole, FrameFlags.BATCH);
-    const parts = messages.map((m) => encodeMessage(this.desc.responseType, m, () => false)[0]);
+    // encoded in one pass; the common case fits one frame and goes as is
+    const whole = encodeBatch(this.desc.responseType, messages);
+    if (whole.length <= limit) return void this.stream.sendMessage(whole, FrameFlags.BATCH);
+    // else cut into frame-sized batches (the entries are views of `whole`: nothing is encoded twice)
+    const parts = splitBatch(whole, whole.length);
     for (let i = 0; i < parts.length; ) {
       const [bytes, next] = joinBatch(parts, i, limit);
       if (next <= i + 1) {
